@@ -1,0 +1,122 @@
+package io.verops.archiver;
+
+import io.verops.core.ItemStatus;
+import io.verops.core.messages.AuditMessage;
+import io.verops.core.messages.BatchEvent;
+import io.verops.core.messages.Usage;
+import io.verops.core.messages.VerdictMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the archiver has heard of one batch and phase. Complete when the accepted plan is known, every
+ * planned item has a verdict, and every verdict's audit events have arrived (topics are read independently,
+ * so a verdict may overtake its item's audit events).
+ */
+public final class BatchAssembly {
+    private final String batchId;
+    private BatchEvent accepted;
+    private final Map<String, VerdictMessage> verdicts = new LinkedHashMap<>();
+    private final Map<String, List<AuditMessage>> audit = new HashMap<>();
+    private final List<AuditMessage> pipelineEvents = new ArrayList<>();
+
+    public BatchAssembly(String batchId) {
+        this.batchId = Objects.requireNonNull(batchId, "batchId == null");
+    }
+
+    public String batchId() {
+        return batchId;
+    }
+
+    public BatchEvent accepted() {
+        return accepted;
+    }
+
+    public void accept(BatchEvent event) {
+        this.accepted = event;
+    }
+
+    public void verdict(VerdictMessage v) {
+        verdicts.put(v.itemId(), v);
+    }
+
+    public void audit(AuditMessage a) {
+        if (a.itemId() == null || !"codex".equals(a.source())) {
+            pipelineEvents.add(a);
+        } else {
+            audit.computeIfAbsent(a.itemId(), k -> new ArrayList<>()).add(a);
+        }
+    }
+
+    public int verdictCount() {
+        return verdicts.size();
+    }
+
+    public boolean complete() {
+        if (accepted == null) {
+            return false;
+        }
+        for (BatchEvent.PlannedItem p : accepted.items()) {
+            VerdictMessage v = verdicts.get(p.itemId());
+            if (v == null) {
+                return false;
+            }
+            if (audit.getOrDefault(p.itemId(), List.of()).size() < v.auditEvents()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The item's codex events, in the order codex emitted them (attempt, then sequence). */
+    public List<AuditMessage> auditOf(String itemId) {
+        List<AuditMessage> list = new ArrayList<>(audit.getOrDefault(itemId, List.of()));
+        list.sort(Comparator.comparingInt(AuditMessage::seq));
+        return list;
+    }
+
+    public List<AuditMessage> pipelineEvents() {
+        return List.copyOf(pipelineEvents);
+    }
+
+    /** The report of a complete batch: one entry per input row, in row order; the counts add up. */
+    public BatchReport report(Instant now) {
+        if (!complete()) {
+            throw new IllegalStateException("batch " + batchId + " is not complete");
+        }
+        List<BatchReport.Entry> entries = new ArrayList<>();
+        Usage total = Usage.ZERO;
+        Instant finished = accepted.at();
+        for (BatchEvent.PlannedItem p : accepted.items()) {
+            VerdictMessage v = verdicts.get(p.itemId());
+            total = total.plus(v.usage());
+            if (v.finishedAt() != null && v.finishedAt().isAfter(finished)) {
+                finished = v.finishedAt();
+            }
+            Long duration = v.startedAt() == null || v.finishedAt() == null ? null
+                    : Math.max(0, v.finishedAt().toEpochMilli() - v.startedAt().toEpochMilli());
+            entries.add(new BatchReport.Entry(v.itemId(), v.row(), v.status(), v.message(), v.retried(), v.attempts(),
+                    v.usage(), v.auditEvents(), duration, null, null, v.checks(), v.output()));
+        }
+        for (BatchEvent.RowOutcome r : accepted.notExecuted()) {
+            entries.add(new BatchReport.Entry(r.itemId(), r.row(), r.status(), r.message(), false, 0, Usage.ZERO, 0,
+                    null, r.fields(), r.problems(), List.of(), null));
+        }
+        entries.sort(Comparator.comparingInt(BatchReport.Entry::row));
+        Map<ItemStatus, Integer> counts = new HashMap<>();
+        for (BatchReport.Entry e : entries) {
+            counts.merge(e.status(), 1, Integer::sum);
+        }
+        return new BatchReport(accepted.operation(), batchId, now, accepted.phase() == io.verops.core.Phase.DRY_RUN,
+                accepted.totalItems(), counts.getOrDefault(ItemStatus.SUCCESS, 0),
+                counts.getOrDefault(ItemStatus.FAILURE, 0), counts.getOrDefault(ItemStatus.SKIPPED, 0),
+                counts.getOrDefault(ItemStatus.NEEDS_INPUT, 0), counts.getOrDefault(ItemStatus.INDETERMINATE, 0),
+                accepted.at(), finished, accepted.input(), total, entries);
+    }
+}

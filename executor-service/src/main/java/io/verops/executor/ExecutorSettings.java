@@ -1,0 +1,32 @@
+package io.verops.executor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the executor runs codex.
+ *
+ * @param codexBinary the pinned {@code codex} executable
+ * @param home        the verops home: relative target paths of operations resolve against it
+ * @param workRoot    per-item workspaces and CODEX_HOMEs live here (must be outside /tmp)
+ * @param endpoint    the model provider codex talks to
+ * @param concurrency how many codex processes run at once
+ * @param retryBackoff the base wait before the single retry of a transient failure (doubled, with jitter)
+ * @param targetDatabases per operation, a target database path that replaces the operation's own
+ */
+public record ExecutorSettings(Path codexBinary, Path home, Path workRoot, ModelEndpoint endpoint, int concurrency,
+                               Duration retryBackoff, Map<String, Path> targetDatabases) {
+    public ExecutorSettings {
+        Objects.requireNonNull(codexBinary, "codexBinary == null");
+        Objects.requireNonNull(home, "home == null");
+        Objects.requireNonNull(workRoot, "workRoot == null");
+        Objects.requireNonNull(endpoint, "endpoint == null");
+        Objects.requireNonNull(retryBackoff, "retryBackoff == null");
+        targetDatabases = targetDatabases == null ? Map.of() : Map.copyOf(targetDatabases);
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1 (found " + concurrency + ")");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.verops.executor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.verops.core.Json;
+import io.verops.core.Phase;
+import io.verops.core.kafka.IncomingRecord;
+import io.verops.core.kafka.Publisher;
+import io.verops.core.messages.AuditMessage;
+import io.verops.core.messages.ItemMessage;
+import io.verops.core.messages.ResultMessage;
+import io.verops.core.messages.Usage;
+import io.verops.core.operation.Operation;
+import io.verops.core.operation.OperationCatalog;
+import io.verops.executor.internal.CodexProcess;
+import io.verops.executor.internal.CodexRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executor stage: runs each item through the real {@code codex exec}, retries a transient failure once,
+ * publishes every {@code --json} event to the audit topic and then the item's result. Codex's word is
+ * recorded, not judged: that is the verifier's job.
+ */
+public final class ExecutorStage {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorStage.class);
+
+    private final OperationCatalog catalog;
+    private final ExecutorSettings settings;
+    private final Publisher publisher;
+    private final Clock clock;
+    private final TargetSetup targets;
+
+    public ExecutorStage(OperationCatalog catalog, ExecutorSettings settings, Publisher publisher, Clock clock) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog == null");
+        this.settings = Objects.requireNonNull(settings, "settings == null");
+        this.publisher = Objects.requireNonNull(publisher, "publisher == null");
+        this.clock = Objects.requireNonNull(clock, "clock == null");
+        this.targets = new TargetSetup(settings);
+    }
+
+    /** The Kafka handler: one item record in, its audit events and result out. */
+    public void handle(IncomingRecord record) throws Exception {
+        ItemMessage item = Json.convert(record.json(), ItemMessage.class);
+        ResultMessage result = execute(item);
+        Publisher.await(List.of(publisher.send(publisher.settings().topics().results(), result.key(), result)));
+    }
+
+    /** Runs one item (with at most one retry) and publishes its audit events; returns its result. */
+    public ResultMessage execute(ItemMessage item) throws IOException, InterruptedException {
+        Operation op = catalog.require(item.operation());
+        Path db = targets.prepare(op);
+        String prompt = Prompt.build(op, item, db == null ? null : db.toString());
+        Path itemDir = settings.workRoot().resolve(safe(item.batchId())).resolve(safe(item.itemId()))
+                .resolve(item.phase().wire());
+        Instant started = clock.instant();
+        int seq = 0;
+        long codexMillis = 0;
+        Usage usage = Usage.ZERO;
+        String firstFailure = null;
+        CodexRun run = null;
+        RunAnalysis analysis = null;
+        int attempt = 0;
+        List<Future<RecordMetadata>> audit = new ArrayList<>();
+        while (true) {
+            attempt++;
+            Path attemptDir = itemDir.resolve("attempt-" + attempt);
+            Path workspace = attemptDir.resolve("workspace");
+            Path codexHome = attemptDir.resolve("codex-home");
+            Files.createDirectories(workspace);
+            Files.createDirectories(codexHome);
+            Path lastMessage = attemptDir.resolve("last-message.txt");
+            List<String> argv = CodexCommand.argv(settings.codexBinary(), op, item.phase(), settings.endpoint(),
+                    workspace, lastMessage, db == null ? List.of() : List.of(db.getParent()), prompt);
+            Map<String, String> env = new HashMap<>();
+            env.put("CODEX_HOME", codexHome.toString());
+            env.put("NO_COLOR", "1");
+            run = CodexProcess.run(argv, env, attemptDir, lastMessage, Duration.ofSeconds(op.limits().timeoutSeconds()));
+            codexMillis += run.millis();
+            analysis = RunAnalysis.of(run, op.limits().timeoutSeconds());
+            usage = usage.plus(analysis.usage());
+            for (JsonNode event : run.events()) {
+                AuditMessage a = new AuditMessage(item.batchId(), op.name(), item.itemId(), item.phase(), attempt,
+                        seq++, "codex", event, clock.instant());
+                audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), a));
+            }
+            if (analysis.finished()) {
+                break;
+            }
+            if (firstFailure == null) {
+                firstFailure = analysis.failure();
+            }
+            if (!analysis.retryAllowed(attempt, item.phase() == Phase.APPLY, op.apply().idempotent())) {
+                break;
+            }
+            Duration wait = backoff(attempt);
+            LOG.info("item {} of batch {}: transient failure ({}), retrying once in {} ms", item.itemId(),
+                    item.batchId(), analysis.failure(), wait.toMillis());
+            Thread.sleep(wait.toMillis());
+        }
+        Publisher.await(audit);
+        String failure = null;
+        if (!analysis.finished()) {
+            failure = analysis.failure();
+            if (firstFailure != null && !firstFailure.equals(failure)) {
+                failure = failure + " (first attempt: " + firstFailure + ")";
+            } else if (attempt > 1) {
+                failure = failure + " (on both attempts)";
+            }
+        }
+        return new ResultMessage(item.batchId(), op.name(), item.itemId(), item.row(), item.phase(), attempt,
+                attempt > 1, run.exitCode(), analysis.finished() ? run.lastMessage() : null, failure, usage, seq,
+                started, clock.instant(), codexMillis);
+    }
+
+    private Duration backoff(int attempt) {
+        long base = settings.retryBackoff().toMillis() * (1L << (attempt - 1));
+        double jitter = 0.5 + ThreadLocalRandom.current().nextDouble();
+        return Duration.ofMillis((long) (base * jitter));
+    }
+
+    /** A folder name for an id: safe characters kept, anything else replaced, plus a short digest. */
+    static String safe(String id) {
+        String s = id.replaceAll("[^A-Za-z0-9._@-]", "_");
+        if (s.length() > 60) {
+            s = s.substring(0, 60);
+        }
+        return s + "-" + Integer.toHexString(id.hashCode() & 0xfffffff);
+    }
+}

@@ -1,0 +1,18 @@
+package io.verops.ingest;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One data row as read, before normalisation.
+ *
+ * @param row  1-based position among the data rows (the CSV header is not a row)
+ * @param line 1-based line of the input where the row starts
+ * @param values column name to raw value; a value absent from the map was not given
+ */
+public record RawRow(int row, int line, Map<String, String> values) {
+    public RawRow {
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+}

@@ -1,0 +1,100 @@
+package io.verops.cli;
+
+import io.verops.archiver.ArchiverStage;
+import io.verops.core.kafka.EmbeddedKafka;
+import io.verops.core.kafka.KafkaSettings;
+import io.verops.core.kafka.Publisher;
+import io.verops.core.kafka.StageLoop;
+import io.verops.core.kafka.TopicSetup;
+import io.verops.core.operation.OperationCatalog;
+import io.verops.executor.ExecutorSettings;
+import io.verops.executor.ExecutorStage;
+import io.verops.ingest.IngestStage;
+import io.verops.verifier.VerifierStage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole pipeline in one JVM: a real Kafka broker (KRaft, in-process), its topics, and the four stages,
+ * each a consumer group member talking to the others only through the topics, exactly as the services do.
+ */
+public final class LocalPipeline implements AutoCloseable {
+    private final EmbeddedKafka broker;
+    private final KafkaSettings kafka;
+    private final Publisher publisher;
+    private final IngestStage ingest;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private LocalPipeline(EmbeddedKafka broker, KafkaSettings kafka, Publisher publisher, IngestStage ingest) {
+        this.broker = broker;
+        this.kafka = kafka;
+        this.publisher = publisher;
+        this.ingest = ingest;
+    }
+
+    /**
+     * @param kafkaDir the broker's data folder (reused when it exists)
+     * @param reports  where bundles are written
+     */
+    public static LocalPipeline start(OperationCatalog catalog, ExecutorSettings executorSettings, Path kafkaDir,
+                                      Path reports, Clock clock) {
+        Objects.requireNonNull(catalog, "catalog == null");
+        EmbeddedKafka broker = EmbeddedKafka.start(kafkaDir, KafkaSettings.DEFAULT_PARTITIONS);
+        KafkaSettings kafka = KafkaSettings.local(broker.bootstrapServers());
+        LocalPipeline pipeline = null;
+        try {
+            TopicSetup.ensureTopics(kafka);
+            Publisher publisher = new Publisher(kafka, "local");
+            pipeline = new LocalPipeline(broker, kafka, publisher, new IngestStage(catalog, publisher, clock));
+            var topics = kafka.topics();
+            ExecutorStage executor = new ExecutorStage(catalog, executorSettings, publisher, clock);
+            VerifierStage verifier = new VerifierStage(catalog, publisher);
+            ArchiverStage archiver = new ArchiverStage(reports, publisher, clock);
+            pipeline.closeables.add(new StageLoop("executor", kafka, "verops-executor", List.of(topics.items()),
+                    executor::handle, executorSettings.concurrency(), publisher, false).start());
+            pipeline.closeables.add(new StageLoop("verifier", kafka, "verops-verifier", List.of(topics.results()),
+                    verifier::handle, 2, publisher, false).start());
+            pipeline.closeables.add(new StageLoop("archiver", kafka, "verops-archiver", archiver.topics(topics),
+                    archiver::handle, 1, publisher, true).start());
+            return pipeline;
+        } catch (RuntimeException e) {
+            if (pipeline != null) {
+                pipeline.close();
+            } else {
+                broker.close();
+            }
+            throw e;
+        }
+    }
+
+    public KafkaSettings kafka() {
+        return kafka;
+    }
+
+    public IngestStage ingest() {
+        return ingest;
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> reversed = new ArrayList<>(closeables);
+        Collections.reverse(reversed);
+        for (AutoCloseable c : reversed) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing the rest matters more
+            }
+        }
+        publisher.close();
+        broker.close();
+    }
+}

@@ -1,0 +1,117 @@
+package io.verops.core.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) in this JVM, on 127.0.0.1.
+ * Its log folder may persist across runs: an already formatted folder is reused, so batches awaiting a
+ * decision survive the process. Needs {@code kafka_2.13} and {@code kafka-server} on the classpath.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final String CLUSTER_ID = "dmVyb3BzLWxvY2FsLTAx";
+
+    private final Path logDir;
+    private final int port;
+    private final KafkaRaftServer server;
+
+    private EmbeddedKafka(Path logDir, int port, KafkaRaftServer server) {
+        this.logDir = logDir;
+        this.port = port;
+        this.server = server;
+    }
+
+    /** Starts a broker whose data lives in {@code logDir} (created, and formatted when new). */
+    public static EmbeddedKafka start(Path logDir, int partitions) {
+        Objects.requireNonNull(logDir, "logDir == null");
+        try {
+            Files.createDirectories(logDir);
+            int port = freePort();
+            int controllerPort = freePort();
+            Map<String, Object> props = new HashMap<>();
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", "1");
+            props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("log.dirs", logDir.toAbsolutePath().toString());
+            props.put("num.partitions", Integer.toString(partitions));
+            props.put("auto.create.topics.enable", "false");
+            props.put("offsets.topic.replication.factor", "1");
+            props.put("offsets.topic.num.partitions", "4");
+            props.put("transaction.state.log.replication.factor", "1");
+            props.put("transaction.state.log.min.isr", "1");
+            props.put("share.coordinator.state.topic.replication.factor", "1");
+            props.put("share.coordinator.state.topic.min.isr", "1");
+            props.put("group.initial.rebalance.delay.ms", "0");
+            props.put("log.flush.interval.messages", "1");
+            props.put("log.message.timestamp.type", "LogAppendTime");
+            KafkaConfig config = new KafkaConfig(props, false);
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                new Formatter()
+                        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                        .setNodeId(1)
+                        .setClusterId(CLUSTER_ID)
+                        .setDirectories(java.util.List.of(logDir.toAbsolutePath().toString()))
+                        .setMetadataLogDirectory(logDir.toAbsolutePath().toString())
+                        .setReleaseVersion(MetadataVersion.latestProduction())
+                        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                        .setControllerListenerName("CONTROLLER")
+                        .setIgnoreFormatted(true)
+                        .run();
+            }
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            return new EmbeddedKafka(logDir, port, server);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the embedded Kafka broker in " + logDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Client properties that reach this broker. */
+    public Properties clientProperties() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        return p;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}

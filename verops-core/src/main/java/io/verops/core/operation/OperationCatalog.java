@@ -1,0 +1,314 @@
+package io.verops.core.operation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.verops.core.Json;
+import io.verops.core.internal.Digests;
+import io.verops.core.schema.JsonSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
+
+/**
+ * The operations under one folder: each sub-folder holding an {@code operation.json} is an operation.
+ * Every definition is checked at load, and all of its problems are reported at once, each naming the file.
+ */
+public final class OperationCatalog {
+    public static final String DEFINITION_FILE = "operation.json";
+    private static final Set<String> SANDBOXES = Set.of("read-only", "workspace-write");
+    private static final Set<String> CASE_RULES = Set.of("lower", "upper", "preserve");
+    private static final Set<String> EFFORTS = Set.of("minimal", "low", "medium", "high", "xhigh");
+    private static final Set<String> KNOWN_KEYS = Set.of("name", "description", "instructions", "output_schema",
+            "identity", "fields", "apply", "sandbox", "model", "limits", "target");
+
+    private final Path folder;
+    private final Map<String, Operation> operations;
+
+    private OperationCatalog(Path folder, Map<String, Operation> operations) {
+        this.folder = folder;
+        this.operations = operations;
+    }
+
+    /** Loads every operation under {@code folder}; fails with all problems of all definitions. */
+    public static OperationCatalog load(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new OperationDefinitionException(List.of(folder + ": operations folder does not exist"));
+        }
+        Map<String, Operation> ops = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        try (Stream<Path> children = Files.list(folder)) {
+            for (Path dir : children.sorted().toList()) {
+                if (Files.isRegularFile(dir.resolve(DEFINITION_FILE))) {
+                    try {
+                        Operation op = loadOne(dir);
+                        ops.put(op.name(), op);
+                    } catch (OperationDefinitionException e) {
+                        problems.addAll(e.problems());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(folder + ": cannot list operations: " + e.getMessage(), e);
+        }
+        if (!problems.isEmpty()) {
+            throw new OperationDefinitionException(problems);
+        }
+        return new OperationCatalog(folder, Map.copyOf(ops));
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    public Collection<Operation> all() {
+        return operations.values();
+    }
+
+    public Optional<Operation> find(String name) {
+        return Optional.ofNullable(operations.get(name));
+    }
+
+    /** The operation, or an exception that lists the known ones. */
+    public Operation require(String name) {
+        Operation op = operations.get(name);
+        if (op == null) {
+            throw new IllegalArgumentException("unknown operation '" + name + "' (known: "
+                    + String.join(", ", new TreeMap<>(operations).keySet()) + ")");
+        }
+        return op;
+    }
+
+    /** Loads and checks one operation folder. */
+    public static Operation loadOne(Path dir) {
+        Path file = dir.resolve(DEFINITION_FILE);
+        List<String> problems = new ArrayList<>();
+        JsonNode def;
+        String defText;
+        try {
+            defText = Files.readString(file, StandardCharsets.UTF_8);
+            def = Json.mapper().readTree(defText);
+        } catch (IOException e) {
+            throw new OperationDefinitionException(List.of(file + ": cannot read: " + e.getMessage()));
+        }
+        if (def == null || !def.isObject()) {
+            throw new OperationDefinitionException(List.of(file + ": must hold a JSON object"));
+        }
+        for (Iterator<String> it = def.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KNOWN_KEYS.contains(key)) {
+                problems.add(file + ": unknown key '" + key + "' (known: " + String.join(", ", new java.util.TreeSet<>(KNOWN_KEYS)) + ")");
+            }
+        }
+        String name = text(def, "name");
+        if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
+            problems.add(file + ": 'name' must be lower-case letters, digits and dashes (found " + quote(name) + ")");
+        } else if (!name.equals(dir.getFileName().toString())) {
+            problems.add(file + ": 'name' is '" + name + "' but the folder is '" + dir.getFileName() + "'");
+        }
+
+        String instructions = null;
+        String instructionsFile = text(def, "instructions");
+        if (instructionsFile == null) {
+            problems.add(file + ": 'instructions' (a file beside operation.json) is required");
+        } else {
+            Path p = dir.resolve(instructionsFile);
+            if (!Files.isRegularFile(p)) {
+                problems.add(file + ": instructions file '" + instructionsFile + "' does not exist");
+            } else {
+                instructions = readQuietly(p, problems);
+            }
+        }
+
+        JsonSchema outputSchema = null;
+        JsonNode outputSchemaJson = null;
+        Path outputSchemaFile = null;
+        String schemaName = text(def, "output_schema");
+        if (schemaName == null) {
+            problems.add(file + ": 'output_schema' (a JSON Schema file beside operation.json) is required");
+        } else {
+            outputSchemaFile = dir.resolve(schemaName);
+            if (!Files.isRegularFile(outputSchemaFile)) {
+                problems.add(file + ": output schema '" + schemaName + "' does not exist");
+            } else {
+                String text = readQuietly(outputSchemaFile, problems);
+                if (text != null) {
+                    try {
+                        outputSchemaJson = Json.mapper().readTree(text);
+                        outputSchema = JsonSchema.of(outputSchemaFile.toString(), text);
+                        problems.addAll(StrictModeCheck.problems(outputSchemaFile, outputSchemaJson));
+                    } catch (IOException | IllegalArgumentException e) {
+                        problems.add(outputSchemaFile + ": not a valid JSON Schema: " + e.getMessage());
+                    }
+                }
+            }
+        }
+
+        List<FieldSpec> fields = new ArrayList<>();
+        JsonNode fieldsNode = def.get("fields");
+        if (fieldsNode == null || !fieldsNode.isArray() || fieldsNode.isEmpty()) {
+            problems.add(file + ": 'fields' must be a non-empty array");
+        } else {
+            for (int i = 0; i < fieldsNode.size(); i++) {
+                FieldSpec f = field(file, i, fieldsNode.get(i), problems);
+                if (f != null) {
+                    if (fields.stream().anyMatch(x -> x.name().equals(f.name()))) {
+                        problems.add(file + ": fields[" + i + "]: field '" + f.name() + "' is declared twice");
+                    }
+                    fields.add(f);
+                }
+            }
+        }
+
+        List<String> identity = new ArrayList<>();
+        JsonNode idNode = def.get("identity");
+        if (idNode == null || !idNode.isArray() || idNode.isEmpty()) {
+            problems.add(file + ": 'identity' must list the field or fields that make two rows the same item");
+        } else {
+            for (JsonNode n : idNode) {
+                String f = n.asText();
+                identity.add(f);
+                if (fields.stream().noneMatch(x -> x.name().equals(f) && x.required())) {
+                    problems.add(file + ": identity field '" + f + "' must be a declared, required field");
+                }
+            }
+        }
+
+        JsonNode apply = def.path("apply");
+        Operation.ApplyPolicy applyPolicy = new Operation.ApplyPolicy(apply.path("enabled").asBoolean(true),
+                apply.path("irreversible").asBoolean(true), apply.path("idempotent").asBoolean(false),
+                apply.path("auto_approve").asBoolean(false));
+        if (applyPolicy.irreversible() && applyPolicy.autoApprove()) {
+            problems.add(file + ": apply.auto_approve cannot be true for an irreversible apply (set irreversible to false or remove auto_approve)");
+        }
+        String sandbox = def.path("sandbox").asText("workspace-write");
+        if (!SANDBOXES.contains(sandbox)) {
+            problems.add(file + ": 'sandbox' must be one of " + SANDBOXES + " (found '" + sandbox + "')");
+        }
+        JsonNode model = def.path("model");
+        Operation.ModelChoice modelChoice = new Operation.ModelChoice(model.path("name").asText("gpt-5.5"),
+                model.path("reasoning_effort").asText("medium"));
+        if (!EFFORTS.contains(modelChoice.reasoningEffort())) {
+            problems.add(file + ": model.reasoning_effort must be one of " + EFFORTS + " (found '"
+                    + modelChoice.reasoningEffort() + "')");
+        }
+        JsonNode limits = def.path("limits");
+        Operation.Limits lim = new Operation.Limits(
+                limits.path("batch_cap").asInt(Operation.Limits.DEFAULT_BATCH_CAP),
+                limits.path("failure_threshold").asDouble(Operation.Limits.DEFAULT_FAILURE_THRESHOLD),
+                limits.path("timeout_seconds").asInt(Operation.Limits.DEFAULT_TIMEOUT_SECONDS));
+        if (lim.batchCap() < 1) {
+            problems.add(file + ": limits.batch_cap must be at least 1 (found " + lim.batchCap() + ")");
+        }
+        if (lim.failureThreshold() < 0 || lim.failureThreshold() > 1) {
+            problems.add(file + ": limits.failure_threshold must be a ratio between 0 and 1 (found "
+                    + lim.failureThreshold() + ")");
+        }
+        if (lim.timeoutSeconds() < 1) {
+            problems.add(file + ": limits.timeout_seconds must be at least 1 (found " + lim.timeoutSeconds() + ")");
+        }
+        Operation.Target target = null;
+        JsonNode t = def.get("target");
+        if (t != null) {
+            String db = text(t, "database");
+            Path setup = null;
+            if (db == null) {
+                problems.add(file + ": target.database (the SQLite file the agent works on) is required when 'target' is given");
+            }
+            String setupName = text(t, "setup");
+            if (setupName != null) {
+                setup = dir.resolve(setupName);
+                if (!Files.isRegularFile(setup)) {
+                    problems.add(file + ": target.setup file '" + setupName + "' does not exist");
+                }
+            }
+            target = new Operation.Target(db, setup);
+        }
+        if (!problems.isEmpty()) {
+            throw new OperationDefinitionException(problems);
+        }
+        String digest = Digests.sha256Hex(defText.getBytes(StandardCharsets.UTF_8));
+        return new Operation(name, text(def, "description"), dir, instructions, outputSchema, outputSchemaFile,
+                outputSchemaJson, fields, identity, applyPolicy, sandbox, modelChoice, lim, target, digest);
+    }
+
+    private static FieldSpec field(Path file, int i, JsonNode n, List<String> problems) {
+        String where = file + ": fields[" + i + "]";
+        String name = text(n, "name");
+        if (name == null || name.isBlank()) {
+            problems.add(where + ": 'name' is required");
+            return null;
+        }
+        where = file + ": field '" + name + "'";
+        FieldType type;
+        try {
+            type = FieldType.fromWire(n.path("type").asText("string"));
+        } catch (IllegalArgumentException e) {
+            problems.add(where + ": " + e.getMessage());
+            return null;
+        }
+        List<String> values = new ArrayList<>();
+        n.path("values").forEach(v -> values.add(v.asText()));
+        if (type == FieldType.ENUM && values.isEmpty()) {
+            problems.add(where + ": an enum needs 'values'");
+        }
+        Pattern pattern = null;
+        String regex = text(n, "pattern");
+        if (regex != null) {
+            try {
+                pattern = Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                problems.add(where + ": bad pattern " + quote(regex) + ": " + e.getDescription());
+            }
+        }
+        Integer maxLength = n.has("max_length") ? n.get("max_length").asInt() : null;
+        if (maxLength != null && maxLength < 1) {
+            problems.add(where + ": max_length must be at least 1");
+        }
+        String caseRule = n.path("case").asText(type == FieldType.IDENTIFIER ? "preserve" : null);
+        if (caseRule != null && !CASE_RULES.contains(caseRule)) {
+            problems.add(where + ": 'case' must be one of " + CASE_RULES + " (found '" + caseRule + "')");
+        }
+        String dateOrder = text(n, "date_order");
+        if (dateOrder != null) {
+            dateOrder = dateOrder.toUpperCase(Locale.ROOT);
+            if (!dateOrder.equals("DMY") && !dateOrder.equals("MDY")) {
+                problems.add(where + ": date_order must be DMY or MDY (found '" + dateOrder + "')");
+            }
+        }
+        String currency = text(n, "currency");
+        return new FieldSpec(name, type, n.path("required").asBoolean(false), values, maxLength, pattern, caseRule,
+                dateOrder, n.path("decimal_comma").asBoolean(false), currency, n.path("secret").asBoolean(false),
+                text(n, "description"));
+    }
+
+    private static String readQuietly(Path p, List<String> problems) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            problems.add(p + ": cannot read: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static String text(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String quote(String s) {
+        return s == null ? "nothing" : "'" + s + "'";
+    }
+}
