@@ -36,12 +36,27 @@ public record BatchEvent(Type type, String batchId, String operation, Phase phas
     public record PlannedItem(String itemId, int row) {
     }
 
-    /** A row that is not executed (needs input, duplicate), with why, decided at ingest. */
+    /**
+     * A row that is not executed (needs input, duplicate), with why, decided at ingest.
+     *
+     * @param fields        the row's valid values, normalised
+     * @param normalization what normalisation changed in those values (omitted from JSON when nothing)
+     */
     public record RowOutcome(int row, String itemId, io.verops.core.ItemStatus status, String message,
-                             Map<String, String> fields, List<FieldProblem> problems) {
+                             Map<String, String> fields, List<FieldProblem> problems,
+                             @com.fasterxml.jackson.annotation.JsonInclude(
+                                     com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                             List<FieldChange> normalization) {
         public RowOutcome {
             fields = fields == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
             problems = problems == null ? List.of() : List.copyOf(problems);
+            normalization = normalization == null ? List.of() : List.copyOf(normalization);
+        }
+
+        /** A row outcome without normalisation changes. */
+        public RowOutcome(int row, String itemId, io.verops.core.ItemStatus status, String message,
+                          Map<String, String> fields, List<FieldProblem> problems) {
+            this(row, itemId, status, message, fields, problems, List.of());
         }
     }
 

@@ -6,6 +6,7 @@ import io.verops.core.internal.Digests;
 import io.verops.core.schema.JsonSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,18 @@ public final class OperationCatalog {
     private static final Set<String> SANDBOXES = Set.of("read-only", "workspace-write");
     private static final Set<String> CASE_RULES = Set.of("lower", "upper", "preserve");
     private static final Set<String> EFFORTS = Set.of("minimal", "low", "medium", "high", "xhigh");
+    /** The keys of a field declaration, each with the types it applies to (empty: every type). */
+    private static final Map<String, Set<FieldType>> FIELD_KEYS = Map.ofEntries(
+            Map.entry("name", Set.of()), Map.entry("type", Set.of()), Map.entry("required", Set.of()),
+            Map.entry("description", Set.of()), Map.entry("secret", Set.of()), Map.entry("pattern", Set.of()),
+            Map.entry("max_length", Set.of()),
+            Map.entry("values", Set.of(FieldType.ENUM)),
+            Map.entry("case", Set.of(FieldType.IDENTIFIER)),
+            Map.entry("date_order", Set.of(FieldType.DATE)),
+            Map.entry("decimal_comma", Set.of(FieldType.AMOUNT, FieldType.INTEGER)),
+            Map.entry("currency", Set.of(FieldType.AMOUNT)),
+            Map.entry("minimum", Set.of(FieldType.AMOUNT, FieldType.INTEGER)),
+            Map.entry("maximum", Set.of(FieldType.AMOUNT, FieldType.INTEGER)));
     private static final Set<String> KNOWN_KEYS = Set.of("name", "description", "instructions", "output_schema",
             "identity", "fields", "apply", "sandbox", "model", "limits", "target");
 
@@ -246,6 +259,10 @@ public final class OperationCatalog {
 
     private static FieldSpec field(Path file, int i, JsonNode n, List<String> problems) {
         String where = file + ": fields[" + i + "]";
+        if (n == null || !n.isObject()) {
+            problems.add(where + ": must be an object with at least 'name' and 'type'");
+            return null;
+        }
         String name = text(n, "name");
         if (name == null || name.isBlank()) {
             problems.add(where + ": 'name' is required");
@@ -259,10 +276,30 @@ public final class OperationCatalog {
             problems.add(where + ": " + e.getMessage());
             return null;
         }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            Set<FieldType> applies = FIELD_KEYS.get(key);
+            if (applies == null) {
+                problems.add(where + ": unknown key '" + key + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(FIELD_KEYS.keySet())) + ")");
+            } else if (!applies.isEmpty() && !applies.contains(type)) {
+                problems.add(where + ": '" + key + "' does not apply to a field of type " + type.wire()
+                        + " (only to " + applies.stream().map(FieldType::wire).sorted()
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")");
+            }
+        }
         List<String> values = new ArrayList<>();
         n.path("values").forEach(v -> values.add(v.asText()));
         if (type == FieldType.ENUM && values.isEmpty()) {
             problems.add(where + ": an enum needs 'values'");
+        }
+        Set<String> folded = new java.util.HashSet<>();
+        for (String v : values) {
+            if (v.isBlank() || !v.equals(v.strip())) {
+                problems.add(where + ": enum value '" + v + "' must be non-blank without surrounding spaces");
+            } else if (!folded.add(v.toLowerCase(Locale.ROOT))) {
+                problems.add(where + ": enum value '" + v + "' is declared twice (values match case-insensitively)");
+            }
         }
         Pattern pattern = null;
         String regex = text(n, "pattern");
@@ -289,9 +326,49 @@ public final class OperationCatalog {
             }
         }
         String currency = text(n, "currency");
+        if (currency != null) {
+            String problem = currencyProblem(currency);
+            if (problem != null) {
+                problems.add(where + ": " + problem);
+            }
+        }
+        BigDecimal minimum = decimal(n, "minimum", where, problems);
+        BigDecimal maximum = decimal(n, "maximum", where, problems);
+        if (minimum != null && maximum != null && minimum.compareTo(maximum) > 0) {
+            problems.add(where + ": minimum " + minimum.toPlainString() + " is greater than maximum "
+                    + maximum.toPlainString());
+        }
         return new FieldSpec(name, type, n.path("required").asBoolean(false), values, maxLength, pattern, caseRule,
                 dateOrder, n.path("decimal_comma").asBoolean(false), currency, n.path("secret").asBoolean(false),
-                text(n, "description"));
+                text(n, "description"), minimum, maximum);
+    }
+
+    /** Null when {@code code} is an ISO 4217 currency with a number of decimals, else why not. */
+    private static String currencyProblem(String code) {
+        if (!code.matches("[A-Z]{3}")) {
+            return "currency must be an upper-case ISO 4217 code such as USD or EUR (found '" + code + "')";
+        }
+        try {
+            if (java.util.Currency.getInstance(code).getDefaultFractionDigits() < 0) {
+                return "currency '" + code + "' has no decimal places defined (a metal or test code), it cannot hold an amount";
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "currency '" + code + "' is not an ISO 4217 code";
+        }
+    }
+
+    private static BigDecimal decimal(JsonNode n, String key, String where, List<String> problems) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(v.asText());
+        } catch (NumberFormatException e) {
+            problems.add(where + ": '" + key + "' must be a number (found " + v + ")");
+            return null;
+        }
     }
 
     private static String readQuietly(Path p, List<String> problems) {
