@@ -6,6 +6,7 @@ import io.verops.core.Phase;
 import io.verops.core.kafka.IncomingRecord;
 import io.verops.core.kafka.Publisher;
 import io.verops.core.messages.AuditMessage;
+import io.verops.core.messages.ExecutionRecord;
 import io.verops.core.messages.ItemMessage;
 import io.verops.core.messages.ResultMessage;
 import io.verops.core.messages.Usage;
@@ -43,19 +44,62 @@ public final class ExecutorStage {
     private final Publisher publisher;
     private final Clock clock;
     private final TargetSetup targets;
+    private final BatchStateView state;
+    private final String executorId;
 
-    public ExecutorStage(OperationCatalog catalog, ExecutorSettings settings, Publisher publisher, Clock clock) {
+    public ExecutorStage(OperationCatalog catalog, ExecutorSettings settings, Publisher publisher, Clock clock,
+                         BatchStateView state) {
         this.catalog = Objects.requireNonNull(catalog, "catalog == null");
         this.settings = Objects.requireNonNull(settings, "settings == null");
         this.publisher = Objects.requireNonNull(publisher, "publisher == null");
         this.clock = Objects.requireNonNull(clock, "clock == null");
+        this.state = Objects.requireNonNull(state, "state == null");
         this.targets = new TargetSetup(settings);
+        this.executorId = "executor-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** The Kafka handler: one item record in, its audit events and result out. */
+    /**
+     * The Kafka handler: one item record in, its audit events and result out. An item whose run already
+     * finished gets its recorded result again (no second run); an apply that started but never finished is
+     * not re-run but ends indeterminate (unless the operation declares its apply idempotent); an item of a
+     * halted batch is skipped.
+     */
     public void handle(IncomingRecord record) throws Exception {
         ItemMessage item = Json.convert(record.json(), ItemMessage.class);
-        ResultMessage result = execute(item);
+        Operation op = catalog.require(item.operation());
+        state.catchUp();
+        String key = ExecutionRecord.key(item.batchId(), item.itemId(), item.phase());
+        var previous = state.execution(key);
+        ResultMessage result;
+        if (previous.isPresent() && previous.get().state() == ExecutionRecord.State.FINISHED
+                && previous.get().result() != null) {
+            LOG.info("item {} of batch {} ({}) already finished; publishing its recorded result again", item.itemId(),
+                    item.batchId(), item.phase().wire());
+            publishResult(previous.get().result());
+            return;
+        }
+        var halt = state.halt(item.batchId());
+        if (halt.isPresent()) {
+            result = ResultMessage.skipped(item, "batch halted: " + halt.get().reason(), clock.instant());
+        } else if (previous.isPresent() && item.phase() == Phase.APPLY && !op.apply().idempotent()) {
+            result = ResultMessage.indeterminate(item, "the apply started at " + previous.get().at() + " on "
+                    + previous.get().executor() + " but no outcome was recorded (the executor stopped): check the "
+                    + "target before running this item again", clock.instant());
+        } else {
+            ExecutionRecord started = new ExecutionRecord(item.batchId(), item.itemId(), item.phase(),
+                    ExecutionRecord.State.STARTED, executorId, clock.instant(), null);
+            Publisher.await(List.of(publisher.send(publisher.settings().topics().executions(), key, started)));
+            state.remember(started);
+            result = execute(item);
+        }
+        publishResult(result);
+        ExecutionRecord finished = new ExecutionRecord(item.batchId(), item.itemId(), item.phase(),
+                ExecutionRecord.State.FINISHED, executorId, clock.instant(), result);
+        Publisher.await(List.of(publisher.send(publisher.settings().topics().executions(), key, finished)));
+        state.remember(finished);
+    }
+
+    private void publishResult(ResultMessage result) {
         Publisher.await(List.of(publisher.send(publisher.settings().topics().results(), result.key(), result)));
     }
 
@@ -123,7 +167,7 @@ public final class ExecutorStage {
         }
         return new ResultMessage(item.batchId(), op.name(), item.itemId(), item.row(), item.phase(), attempt,
                 attempt > 1, run.exitCode(), analysis.finished() ? run.lastMessage() : null, failure, usage, seq,
-                started, clock.instant(), codexMillis);
+                started, clock.instant(), codexMillis, null, null);
     }
 
     private Duration backoff(int attempt) {

@@ -29,7 +29,15 @@ public final class Verifier {
         JsonNode output = null;
         ItemStatus status;
         String message;
-        if (r.failure() != null) {
+        if (r.skipped() != null) {
+            checks.add(Check.notRun(RUN, r.skipped()));
+            status = ItemStatus.SKIPPED;
+            message = r.skipped();
+        } else if (r.indeterminate() != null) {
+            checks.add(Check.fail(RUN, r.indeterminate()));
+            status = ItemStatus.INDETERMINATE;
+            message = r.indeterminate();
+        } else if (r.failure() != null) {
             checks.add(Check.fail(RUN, r.failure()));
             status = ItemStatus.FAILURE;
             message = r.failure();

@@ -3,6 +3,7 @@ package io.verops.cli;
 import io.verops.core.Json;
 import io.verops.core.kafka.KafkaSettings;
 import io.verops.core.messages.BatchEvent;
+import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.VerdictMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class BatchWatcher implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final KafkaSettings settings;
+    private ControlMessage halt;
 
     public BatchWatcher(KafkaSettings settings) {
         this.settings = settings;
@@ -33,7 +35,7 @@ public final class BatchWatcher implements AutoCloseable {
         p.put("isolation.level", "read_committed");
         consumer = new KafkaConsumer<>(p);
         List<TopicPartition> parts = new ArrayList<>();
-        for (String t : List.of(settings.topics().batchEvents(), settings.topics().verdicts())) {
+        for (String t : List.of(settings.topics().batchEvents(), settings.topics().verdicts(), settings.topics().control())) {
             for (PartitionInfo pi : consumer.partitionsFor(t, Duration.ofSeconds(30))) {
                 parts.add(new TopicPartition(t, pi.partition()));
             }
@@ -54,7 +56,12 @@ public final class BatchWatcher implements AutoCloseable {
                 if (!batchId.equals(r.key())) {
                     continue;
                 }
-                if (r.topic().equals(settings.topics().verdicts())) {
+                if (r.topic().equals(settings.topics().control())) {
+                    ControlMessage c = Json.read(r.value(), ControlMessage.class);
+                    if (c.type() == ControlMessage.Type.HALTED && halt == null) {
+                        halt = c;
+                    }
+                } else if (r.topic().equals(settings.topics().verdicts())) {
                     VerdictMessage v = Json.read(r.value(), VerdictMessage.class);
                     if (v.phase() == phase) {
                         onVerdict.accept(v);
@@ -68,6 +75,11 @@ public final class BatchWatcher implements AutoCloseable {
             }
         }
         throw new TimeoutException("batch " + batchId + " did not complete within " + timeout);
+    }
+
+    /** The halt of the watched batch, if one was seen. */
+    public java.util.Optional<ControlMessage> halt() {
+        return java.util.Optional.ofNullable(halt);
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.verops.core.kafka.Publisher;
 import io.verops.core.kafka.StageLoop;
 import io.verops.core.kafka.TopicSetup;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.executor.ApprovalCoordinator;
+import io.verops.executor.BatchStateView;
 import io.verops.executor.ExecutorSettings;
 import io.verops.executor.ExecutorStage;
 import io.verops.ingest.IngestStage;
@@ -51,7 +53,10 @@ public final class LocalPipeline implements AutoCloseable {
             Publisher publisher = new Publisher(kafka, "local");
             pipeline = new LocalPipeline(broker, kafka, publisher, new IngestStage(catalog, publisher, clock));
             var topics = kafka.topics();
-            ExecutorStage executor = new ExecutorStage(catalog, executorSettings, publisher, clock);
+            BatchStateView state = new BatchStateView(kafka);
+            pipeline.closeables.add(state);
+            ExecutorStage executor = new ExecutorStage(catalog, executorSettings, publisher, clock, state);
+            ApprovalCoordinator coordinator = new ApprovalCoordinator(catalog, publisher, clock);
             VerifierStage verifier = new VerifierStage(catalog, publisher);
             ArchiverStage archiver = new ArchiverStage(reports, publisher, clock);
             pipeline.closeables.add(new StageLoop("executor", kafka, "verops-executor", List.of(topics.items()),
@@ -60,6 +65,8 @@ public final class LocalPipeline implements AutoCloseable {
                     verifier::handle, 2, publisher, false).start());
             pipeline.closeables.add(new StageLoop("archiver", kafka, "verops-archiver", archiver.topics(topics),
                     archiver::handle, 1, publisher, true).start());
+            pipeline.closeables.add(new StageLoop("coordinator", kafka, "verops-coordinator",
+                    coordinator.topics(topics), coordinator::handle, 1, publisher, true).start());
             return pipeline;
         } catch (RuntimeException e) {
             if (pipeline != null) {
@@ -77,6 +84,10 @@ public final class LocalPipeline implements AutoCloseable {
 
     public IngestStage ingest() {
         return ingest;
+    }
+
+    public Publisher publisher() {
+        return publisher;
     }
 
     public String bootstrapServers() {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code verops} command. */
 @Command(name = "verops", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Verified operations: batch work done by the Codex CLI, item by item, ending in evidence.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DecisionCommand.Approve.class, DecisionCommand.Reject.class,
+                StatusCommand.class, HaltCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -46,12 +46,18 @@ public record Topics(String prefix) {
         return prefix + "batch-events";
     }
 
+    /** Compacted: the executor's durable record that an item's run started and how it finished. */
+    public String executions() {
+        return prefix + "executions";
+    }
+
     public String deadLetter() {
         return prefix + "dead-letter";
     }
 
     public List<String> all() {
-        return List.of(batches(), items(), results(), verdicts(), audit(), control(), batchEvents(), deadLetter());
+        return List.of(batches(), items(), results(), verdicts(), audit(), control(), batchEvents(), executions(),
+                deadLetter());
     }
 
     /** The name without prefix ("items"), used to pick the message schema of a topic. */

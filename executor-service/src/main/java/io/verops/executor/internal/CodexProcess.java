@@ -33,7 +33,13 @@ public final class CodexProcess {
         pb.environment().putAll(env);
         long start = System.nanoTime();
         Process p = pb.start();
-        boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        boolean finished;
+        try {
+            finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            killTree(p); // the executor is stopping: leave no codex behind
+            throw e;
+        }
         if (!finished) {
             killTree(p);
         }

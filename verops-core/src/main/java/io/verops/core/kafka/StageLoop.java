@@ -74,6 +74,10 @@ public final class StageLoop implements AutoCloseable {
         p.put("key.deserializer", StringDeserializer.class.getName());
         p.put("value.deserializer", StringDeserializer.class.getName());
         p.put("client.id", "verops-" + name + "-" + Long.toHexString(System.nanoTime()));
+        if (replayFromStart) {
+            // co-partitioned topics keyed by batch: partition N of each goes to the same member
+            p.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor");
+        }
         this.consumer = new KafkaConsumer<>(p);
         this.workers = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "verops-" + name + "-worker");
@@ -120,6 +124,9 @@ public final class StageLoop implements AutoCloseable {
                 for (Future<?> f : pending) {
                     f.get();
                 }
+                if (!running.get()) {
+                    break; // stopping: work cut short is redelivered, so its offsets stay uncommitted
+                }
                 consumer.commitSync(commits);
             }
         } catch (WakeupException e) {
@@ -165,6 +172,11 @@ public final class StageLoop implements AutoCloseable {
         try {
             handler.handle(in);
         } catch (Exception e) {
+            if (!running.get()) {
+                LOG.info("stage {}: record {}-{}@{} interrupted by shutdown; it will be redelivered", name, r.topic(),
+                        r.partition(), r.offset());
+                return;
+            }
             LOG.error("stage {}: record {}-{}@{} failed: {}", name, r.topic(), r.partition(), r.offset(), e.toString(), e);
             deadLetter(r, "stage " + name + " failed: " + e);
         }

@@ -22,7 +22,11 @@ public final class TopicSetup {
             List<NewTopic> missing = new ArrayList<>();
             for (String t : settings.topics().all()) {
                 if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, settings.partitions(), (short) 1));
+                    NewTopic nt = new NewTopic(t, settings.partitions(), (short) 1);
+                    if (t.equals(settings.topics().executions())) {
+                        nt.configs(java.util.Map.of("cleanup.policy", "compact"));
+                    }
+                    missing.add(nt);
                 }
             }
             if (!missing.isEmpty()) {

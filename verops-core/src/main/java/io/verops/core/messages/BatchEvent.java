@@ -13,7 +13,8 @@ import java.util.Objects;
  */
 public record BatchEvent(Type type, String batchId, String operation, Phase phase, Instant at,
                          InputInfo input, Integer totalItems, List<PlannedItem> items,
-                         List<RowOutcome> notExecuted, String bundle, Map<String, Integer> counts) {
+                         List<RowOutcome> notExecuted, String bundle, Map<String, Integer> counts,
+                         Approval approval) {
     public BatchEvent {
         Objects.requireNonNull(type, "type == null");
         Objects.requireNonNull(batchId, "batchId == null");
@@ -32,8 +33,15 @@ public record BatchEvent(Type type, String batchId, String operation, Phase phas
     public record InputInfo(String name, String format, String sha256, int rows) {
     }
 
-    /** An item that the executor will run. */
-    public record PlannedItem(String itemId, int row) {
+    /** An item that the executor will run, with its normalised fields (so that an approved apply can be released). */
+    public record PlannedItem(String itemId, int row, Map<String, String> fields) {
+        public PlannedItem {
+            fields = fields == null ? null : Map.copyOf(fields);
+        }
+    }
+
+    /** The decision on an apply: who, what, why, when. */
+    public record Approval(String decision, String actor, String reason, java.time.Instant at) {
     }
 
     /**

@@ -11,12 +11,24 @@ import java.util.Objects;
 public record ResultMessage(String batchId, String operation, String itemId, int row, Phase phase,
                             int attempts, boolean retried, Integer exitCode, String finalMessage,
                             String failure, Usage usage, int auditEvents, Instant startedAt,
-                            Instant finishedAt, long codexMillis) {
+                            Instant finishedAt, long codexMillis, String skipped, String indeterminate) {
     public ResultMessage {
         Objects.requireNonNull(batchId, "batchId == null");
         Objects.requireNonNull(itemId, "itemId == null");
         Objects.requireNonNull(phase, "phase == null");
         usage = usage == null ? Usage.ZERO : usage;
+    }
+
+    /** A result for an item that was not run (its batch was halted, say). */
+    public static ResultMessage skipped(ItemMessage item, String reason, Instant now) {
+        return new ResultMessage(item.batchId(), item.operation(), item.itemId(), item.row(), item.phase(), 0, false,
+                null, null, null, Usage.ZERO, 0, now, now, 0, reason, null);
+    }
+
+    /** A result for an apply that started but whose outcome is unknown. */
+    public static ResultMessage indeterminate(ItemMessage item, String reason, Instant now) {
+        return new ResultMessage(item.batchId(), item.operation(), item.itemId(), item.row(), item.phase(), 0, false,
+                null, null, null, Usage.ZERO, 0, now, now, 0, null, reason);
     }
 
     public String key() {

@@ -19,6 +19,7 @@ public final class MessageSchemas {
             "audit", "audit-event.json",
             "control", "control.json",
             "batch-events", "batch-event.json",
+            "executions", "execution.json",
             "dead-letter", "dead-letter.json");
 
     private static final Map<String, JsonSchema> CACHE = new ConcurrentHashMap<>();

@@ -1,0 +1,123 @@
+package io.verops.cli;
+
+import io.verops.codexsim.CodexSim;
+import io.verops.codexsim.Fault;
+import io.verops.codexsim.SimConfig;
+import io.verops.core.operation.Operation;
+import io.verops.core.operation.OperationCatalog;
+import io.verops.executor.ExecutorSettings;
+import io.verops.executor.ModelEndpoint;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The local mode as the commands use it: the catalog, the model (codex-sim unless an API key is set), and the
+ * pipeline on an embedded broker whose data lives in {@code var/kafka}, so that a batch awaiting approval
+ * survives the process.
+ */
+final class LocalSession implements AutoCloseable {
+    final Path home;
+    final OperationCatalog catalog;
+    final Path reports;
+    final LocalPipeline pipeline;
+    private final CodexSim sim;
+
+    private LocalSession(Path home, OperationCatalog catalog, Path reports, LocalPipeline pipeline, CodexSim sim) {
+        this.home = home;
+        this.catalog = catalog;
+        this.reports = reports;
+        this.pipeline = pipeline;
+        this.sim = sim;
+    }
+
+    static OperationCatalog catalog(Path home) {
+        return OperationCatalog.load(home.resolve("operations"));
+    }
+
+    static LocalSession open(Path home, OperationCatalog catalog, PipelineOptions o, Operation targetOp, PrintWriter err)
+            throws IOException {
+        if (o.concurrency < 1) {
+            throw new Main.UsageException("--concurrency must be at least 1 (found " + o.concurrency + ")");
+        }
+        Path codex = VeropsHome.codexBinary(home);
+        if (!Files.isExecutable(codex)) {
+            throw new Main.UsageException("the codex CLI is not installed at " + codex
+                    + " (run scripts/setup-tools.sh, or use ./verops which does it for you; or set VEROPS_CODEX)");
+        }
+        Path reports = o.reports.isAbsolute() ? o.reports : Path.of("").toAbsolutePath().resolve(o.reports).normalize();
+        Map<String, Path> targets = new HashMap<>();
+        if (o.targetDb != null && targetOp != null) {
+            targets.put(targetOp.name(), o.targetDb.toAbsolutePath());
+        }
+        List<Fault> faults = new ArrayList<>();
+        for (String f : o.simFaults) {
+            try {
+                faults.add(Fault.parse(f));
+            } catch (IllegalArgumentException e) {
+                throw new Main.UsageException("--sim-fault '" + f + "': " + e.getMessage());
+            }
+        }
+        String apiKey = System.getenv("OPENAI_API_KEY");
+        boolean useSim = o.forceSim || apiKey == null || apiKey.isBlank();
+        CodexSim sim = null;
+        ModelEndpoint endpoint;
+        if (useSim) {
+            sim = CodexSim.start(SimConfig.defaults().withLatency(Duration.ofMillis(o.simLatencyMs)).withFaults(faults));
+            endpoint = ModelEndpoint.codexSim(sim.baseUrl());
+            err.println("verops: model: codex-sim, the scripted model server (" + (o.forceSim ? "--sim" : "no OPENAI_API_KEY set")
+                    + "); set OPENAI_API_KEY to use a real model");
+        } else {
+            endpoint = ModelEndpoint.openAi();
+            err.println("verops: model: the OpenAI API (OPENAI_API_KEY), each operation's own model");
+        }
+        ExecutorSettings es = new ExecutorSettings(codex, home, home.resolve("var/work"), endpoint, o.concurrency,
+                Duration.ofSeconds(1), targets);
+        err.println("verops: starting the embedded Kafka broker (data in var/kafka) and the stages");
+        err.flush();
+        try {
+            LocalPipeline pipeline = LocalPipeline.start(catalog, es, home.resolve("var/kafka"), reports, Clock.systemUTC());
+            Files.writeString(brokerFile(home), pipeline.bootstrapServers());
+            return new LocalSession(home, catalog, reports, pipeline, sim);
+        } catch (RuntimeException e) {
+            if (sim != null) {
+                sim.close();
+            }
+            if (String.valueOf(e.getMessage()).contains("lock") || (e.getCause() != null
+                    && String.valueOf(e.getCause().getMessage()).contains("lock"))) {
+                throw new Main.UsageException("another verops process is using var/kafka; wait for it to finish");
+            }
+            throw e;
+        }
+    }
+
+    /** Where a running local pipeline writes its broker's address, so that other commands can reach it. */
+    static Path brokerFile(Path home) {
+        return home.resolve("var/kafka.address");
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(brokerFile(home));
+        } catch (IOException ignored) {
+            // stale file: the next command finds no broker there and starts its own
+        }
+        pipeline.close();
+        if (sim != null) {
+            sim.close();
+        }
+    }
+
+    static String osUser() {
+        String u = System.getProperty("user.name");
+        return u == null || u.isBlank() ? "unknown" : u;
+    }
+}
