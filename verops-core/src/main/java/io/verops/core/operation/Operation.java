@@ -14,11 +14,13 @@ import java.util.Optional;
 public record Operation(String name, String description, Path folder, String instructions,
                         JsonSchema outputSchema, Path outputSchemaFile, JsonNode outputSchemaJson,
                         List<FieldSpec> fields, List<String> identity, ApplyPolicy apply, String sandbox,
-                        ModelChoice model, Limits limits, Target target, String definitionSha256) {
+                        ModelChoice model, Limits limits, Target target, String definitionSha256,
+                        CommandPolicy policy) {
     public Operation {
         Objects.requireNonNull(name, "name == null");
         fields = List.copyOf(fields);
         identity = List.copyOf(identity);
+        policy = policy == null ? CommandPolicy.NONE : policy;
     }
 
     public Optional<FieldSpec> field(String fieldName) {
@@ -45,5 +47,43 @@ public record Operation(String name, String description, Path folder, String ins
      * {@code setupSql} when missing. {@code database} is relative to the verops home unless absolute.
      */
     public record Target(String database, Path setupSql) {
+    }
+
+    /**
+     * What the hooks allow the agent to run, on top of verops' default rules (see docs/hooks.md).
+     *
+     * @param allowedCommands the programs (and non-shell tools) the agent may use; empty means any program
+     * @param forbidden       patterns a command may never match, in any phase
+     * @param writePatterns   patterns that make a command a write, refused in a dry run
+     * @param errorFloodLimit output with more lines mentioning "error" than this is flagged
+     */
+    public record CommandPolicy(List<String> allowedCommands, List<PatternRule> forbidden,
+                                List<PatternRule> writePatterns, int errorFloodLimit) {
+        public static final int DEFAULT_ERROR_FLOOD_LIMIT = 10;
+        /** No allow-list, nothing added to the defaults. */
+        public static final CommandPolicy NONE = new CommandPolicy(List.of(), List.of(), List.of(),
+                DEFAULT_ERROR_FLOOD_LIMIT);
+
+        public CommandPolicy {
+            allowedCommands = List.copyOf(allowedCommands);
+            forbidden = List.copyOf(forbidden);
+            writePatterns = List.copyOf(writePatterns);
+        }
+
+        /** Whether only the listed programs may run. */
+        public boolean restrictsPrograms() {
+            return !allowedCommands.isEmpty();
+        }
+    }
+
+    /**
+     * A named POSIX extended regular expression, matched case-insensitively. With {@code unless}, a match fires
+     * only when the matched text does not also match {@code unless} (e.g. a DELETE without a WHERE).
+     */
+    public record PatternRule(String name, String pattern, String unless) {
+        public PatternRule {
+            Objects.requireNonNull(name, "name == null");
+            Objects.requireNonNull(pattern, "pattern == null");
+        }
     }
 }

@@ -45,7 +45,11 @@ public final class OperationCatalog {
             Map.entry("minimum", Set.of(FieldType.AMOUNT, FieldType.INTEGER)),
             Map.entry("maximum", Set.of(FieldType.AMOUNT, FieldType.INTEGER)));
     private static final Set<String> KNOWN_KEYS = Set.of("name", "description", "instructions", "output_schema",
-            "identity", "fields", "apply", "sandbox", "model", "limits", "target");
+            "identity", "fields", "apply", "sandbox", "model", "limits", "target", "policy");
+    private static final Set<String> POLICY_KEYS = Set.of("allowed_commands", "forbidden", "write_patterns",
+            "error_flood_limit");
+    private static final Set<String> RULE_KEYS = Set.of("name", "pattern", "unless");
+    private static final Pattern PROGRAM_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+/-]*");
 
     private final Path folder;
     private final Map<String, Operation> operations;
@@ -249,12 +253,134 @@ public final class OperationCatalog {
             }
             target = new Operation.Target(db, setup);
         }
+        Operation.CommandPolicy policy = policy(file, def.get("policy"), problems);
         if (!problems.isEmpty()) {
             throw new OperationDefinitionException(problems);
         }
         String digest = Digests.sha256Hex(defText.getBytes(StandardCharsets.UTF_8));
         return new Operation(name, text(def, "description"), dir, instructions, outputSchema, outputSchemaFile,
-                outputSchemaJson, fields, identity, applyPolicy, sandbox, modelChoice, lim, target, digest);
+                outputSchemaJson, fields, identity, applyPolicy, sandbox, modelChoice, lim, target, digest, policy);
+    }
+
+    /** Reads {@code policy}: the command policy the hooks enforce. Every pattern must be portable POSIX ERE. */
+    private static Operation.CommandPolicy policy(Path file, JsonNode node, List<String> problems) {
+        if (node == null || node.isNull()) {
+            return Operation.CommandPolicy.NONE;
+        }
+        if (!node.isObject()) {
+            problems.add(file + ": 'policy' must be an object with allowed_commands, forbidden, write_patterns, "
+                    + "error_flood_limit");
+            return Operation.CommandPolicy.NONE;
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!POLICY_KEYS.contains(key)) {
+                problems.add(file + ": unknown key 'policy." + key + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(POLICY_KEYS)) + ")");
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        JsonNode allowedNode = node.get("allowed_commands");
+        if (allowedNode != null) {
+            if (!allowedNode.isArray() || allowedNode.isEmpty()) {
+                problems.add(file + ": policy.allowed_commands must be a non-empty array of program names "
+                        + "(leave it out to allow any program)");
+            } else {
+                for (int i = 0; i < allowedNode.size(); i++) {
+                    JsonNode n = allowedNode.get(i);
+                    String program = n.isTextual() ? n.asText() : null;
+                    if (program == null || !PROGRAM_NAME.matcher(program).matches()) {
+                        problems.add(file + ": policy.allowed_commands[" + i + "]: " + (program == null ? n.toString()
+                                : quote(program)) + " is not a program name (letters, digits, '.', '_', '+', '-', '/')");
+                    } else if (allowed.contains(program)) {
+                        problems.add(file + ": policy.allowed_commands[" + i + "]: '" + program + "' is listed twice");
+                    } else {
+                        allowed.add(program);
+                    }
+                }
+            }
+        }
+        List<Operation.PatternRule> forbidden = rules(file, "forbidden", node.get("forbidden"), problems);
+        List<Operation.PatternRule> writes = rules(file, "write_patterns", node.get("write_patterns"), problems);
+        int limit = Operation.CommandPolicy.DEFAULT_ERROR_FLOOD_LIMIT;
+        JsonNode limitNode = node.get("error_flood_limit");
+        if (limitNode != null) {
+            if (!limitNode.canConvertToInt() || !limitNode.isIntegralNumber() || limitNode.asInt() < 1) {
+                problems.add(file + ": policy.error_flood_limit must be a whole number of at least 1 (found "
+                        + limitNode + ")");
+            } else {
+                limit = limitNode.asInt();
+            }
+        }
+        return new Operation.CommandPolicy(allowed, forbidden, writes, limit);
+    }
+
+    /**
+     * A list of rules, each a pattern string (named after itself) or {"name", "pattern", "unless"}; a pattern that
+     * does not compile or is not portable ERE is refused, naming the file and the pattern.
+     */
+    private static List<Operation.PatternRule> rules(Path file, String key, JsonNode node, List<String> problems) {
+        List<Operation.PatternRule> rules = new ArrayList<>();
+        if (node == null) {
+            return rules;
+        }
+        if (!node.isArray()) {
+            problems.add(file + ": policy." + key + " must be an array of patterns");
+            return rules;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            String where = file + ": policy." + key + "[" + i + "]";
+            JsonNode n = node.get(i);
+            String name;
+            String pattern;
+            String unless = null;
+            if (n.isTextual()) {
+                pattern = n.asText();
+                name = pattern;
+            } else if (n.isObject()) {
+                for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                    String k = it.next();
+                    if (!RULE_KEYS.contains(k)) {
+                        problems.add(where + ": unknown key '" + k + "' (known: name, pattern, unless)");
+                    }
+                }
+                pattern = text(n, "pattern");
+                name = text(n, "name") != null ? text(n, "name") : pattern;
+                unless = text(n, "unless");
+            } else {
+                problems.add(where + ": must be a pattern string or an object with 'pattern' (found " + n + ")");
+                continue;
+            }
+            if (pattern == null) {
+                problems.add(where + ": 'pattern' is required");
+                continue;
+            }
+            boolean ok = checkPattern(where, pattern, problems);
+            if (unless != null) {
+                ok &= checkPattern(where + ".unless", unless, problems);
+            }
+            if (name.isBlank() || name.chars().anyMatch(ch -> ch < 0x20)) {
+                problems.add(where + ": 'name' must be printable text (found " + quote(name) + ")");
+                ok = false;
+            }
+            final String ruleName = name;
+            if (rules.stream().anyMatch(r -> r.name().equals(ruleName))) {
+                problems.add(where + ": rule name '" + name + "' is used twice in policy." + key);
+                ok = false;
+            }
+            if (ok) {
+                rules.add(new Operation.PatternRule(name, pattern, unless));
+            }
+        }
+        return rules;
+    }
+
+    private static boolean checkPattern(String where, String pattern, List<String> problems) {
+        List<String> found = PortablePattern.problems(pattern);
+        for (String p : found) {
+            problems.add(where + ": bad pattern " + quote(pattern) + ": " + p);
+        }
+        return found.isEmpty();
     }
 
     private static FieldSpec field(Path file, int i, JsonNode n, List<String> problems) {
