@@ -43,7 +43,7 @@ public final class CodexSim implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 512);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[]{127, 0, 0, 1}), config.port()), 512);
         server.createContext("/", handler);
         server.setExecutor(executor);
         server.start();

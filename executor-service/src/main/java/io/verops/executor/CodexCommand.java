@@ -56,9 +56,9 @@ public final class CodexCommand {
         }
         // verops retries transient failures itself, once, and records it; codex must not hide them.
         a.add("-c");
-        a.add("request_max_retries=0");
+        a.add("model_providers." + endpoint.providerId() + ".request_max_retries=0");
         a.add("-c");
-        a.add("stream_max_retries=0");
+        a.add("model_providers." + endpoint.providerId() + ".stream_max_retries=0");
         a.add("-c");
         a.add("sandbox_workspace_write.exclude_slash_tmp=true");
         a.add("-c");
