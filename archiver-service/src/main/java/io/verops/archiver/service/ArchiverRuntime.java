@@ -1,0 +1,81 @@
+package io.verops.archiver.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.verops.archiver.ArchiverStage;
+import io.verops.core.kafka.KafkaSettings;
+import io.verops.core.kafka.Publisher;
+import io.verops.core.kafka.StageLoop;
+import io.verops.core.kafka.TopicSetup;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the archiver stage's consumer loop at start, wired as the one-JVM runner wires it (group
+ * {@code verops-archiver}, one worker, state replayed from the start of its topics), and stops it at shutdown.
+ */
+@Singleton
+public class ArchiverRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiverRuntime.class);
+    public static final String GROUP_ID = "verops-archiver";
+
+    private final ArchiverConfig config;
+    private volatile KafkaSettings kafka;
+    private volatile Publisher publisher;
+    private volatile StageLoop loop;
+    private volatile ArchiverStage stage;
+
+    public ArchiverRuntime(ArchiverConfig config) {
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        List<String> problems = config.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+        Path reports = config.archiver().reportsDir().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(reports);
+        } catch (IOException e) {
+            throw new UncheckedIOException("verops.archiver.reports-dir: cannot create " + reports + ": " + e.getMessage(), e);
+        }
+        KafkaSettings k = config.kafka().settings();
+        if (config.kafka().createTopics()) {
+            TopicSetup.ensureTopics(k);
+        }
+        publisher = new Publisher(k, "archiver");
+        stage = new ArchiverStage(reports, publisher, Clock.systemUTC());
+        loop = new StageLoop("archiver", k, GROUP_ID, stage.topics(k.topics()), stage::handle, 1, publisher, true)
+                .start();
+        kafka = k;
+        LOG.info("archiver: consuming {} as {}; bundles under {}; Kafka at {}", stage.topics(k.topics()), GROUP_ID,
+                reports, k.bootstrapServers());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    /** Null until the service has started. */
+    public KafkaSettings kafka() {
+        return kafka;
+    }
+
+    public ArchiverStage stage() {
+        return stage;
+    }
+}

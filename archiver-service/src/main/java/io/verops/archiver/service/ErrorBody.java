@@ -1,0 +1,5 @@
+package io.verops.archiver.service;
+
+/** The JSON body of every error answer: {@code {"error": "..."}}. */
+public record ErrorBody(String error) {
+}

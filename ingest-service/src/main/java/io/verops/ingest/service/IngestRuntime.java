@@ -1,0 +1,74 @@
+package io.verops.ingest.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.verops.core.kafka.KafkaSettings;
+import io.verops.core.kafka.Publisher;
+import io.verops.core.kafka.TopicSetup;
+import io.verops.core.operation.OperationCatalog;
+import io.verops.ingest.IngestStage;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the ingest stage at start (as the one-JVM runner does) and closes its producer at shutdown. */
+@Singleton
+public class IngestRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestRuntime.class);
+
+    private final IngestConfig config;
+    private final Clock clock = Clock.systemUTC();
+    private volatile KafkaSettings kafka;
+    private volatile OperationCatalog catalog;
+    private volatile Publisher publisher;
+    private volatile IngestStage stage;
+
+    public IngestRuntime(IngestConfig config) {
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        List<String> problems = config.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+        Path operations = config.operationsDir().toAbsolutePath().normalize();
+        catalog = OperationCatalog.load(operations);
+        KafkaSettings settings = config.kafka().settings();
+        if (config.kafka().createTopics()) {
+            TopicSetup.ensureTopics(settings);
+        }
+        publisher = new Publisher(settings, "ingest");
+        stage = new IngestStage(catalog, publisher, clock);
+        kafka = settings;
+        LOG.info("ingest: {} operations from {}, Kafka at {}", catalog.all().size(), operations,
+                settings.bootstrapServers());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    /** Null until the service has started. */
+    public KafkaSettings kafka() {
+        return kafka;
+    }
+
+    public OperationCatalog catalog() {
+        return catalog;
+    }
+
+    public IngestStage stage() {
+        return stage;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+}

@@ -1,0 +1,157 @@
+package io.verops.ingest.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.verops.core.Json;
+import io.verops.core.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+class IngestServiceTest {
+    private static final String USERS = """
+            email,role,team
+            alice@example.com,admin,platform
+            bob@Example.COM,editor,"payments, EMEA"
+            erin@example.com,viewer,
+            """;
+
+    @Test
+    void aCsvBatchIsAcceptedAndItsItemsLandOnTheItemsTopic() {
+        given().contentType("text/csv; charset=utf-8").body(USERS)
+                .queryParam("operation", "user-provisioning").queryParam("batch_id", "b-http-accepted")
+                .when().post("/batches")
+                .then().statusCode(202)
+                .body("batch_id", equalTo("b-http-accepted"))
+                .body("operation", equalTo("user-provisioning"))
+                .body("rows", equalTo(3))
+                .body("items", equalTo(2))
+                .body("not_executed", equalTo(1));
+
+        List<JsonNode> items = readAll(Topics.withDefaultPrefix().items()).stream()
+                .map(r -> Json.mapper().valueToTree(parse(r.value())))
+                .map(JsonNode.class::cast)
+                .filter(n -> n.path("batch_id").asText().equals("b-http-accepted"))
+                .toList();
+        assertThat(items).extracting(n -> n.path("item_id").asText())
+                .containsExactlyInAnyOrder("alice@example.com", "bob@example.com");
+    }
+
+    @Test
+    void aJsonLinesBatchIsAcceptedToo() {
+        given().contentType("application/x-ndjson")
+                .body("{\"email\":\"carol@example.com\",\"role\":\"viewer\",\"team\":\"ops\"}\n"
+                        .getBytes(StandardCharsets.UTF_8))
+                .queryParam("operation", "user-provisioning")
+                .when().post("/batches")
+                .then().statusCode(202)
+                .body("batch_id", startsWith("b-"))
+                .body("items", equalTo(1));
+    }
+
+    @Test
+    void aRefusedBatchIs422AndPublishesNothing() {
+        long before = endOffsetSum(Topics.withDefaultPrefix().items());
+        given().contentType("text/csv").body("email,role,team,shoe_size\nalice@example.com,admin,platform,42\n")
+                .queryParam("operation", "user-provisioning")
+                .when().post("/batches")
+                .then().statusCode(422)
+                .contentType("application/json")
+                .body("error", equalTo("batch refused"))
+                .body("problems", hasItem(startsWith("HTTP body: unknown column 'shoe_size'")));
+        assertThat(endOffsetSum(Topics.withDefaultPrefix().items())).isEqualTo(before);
+    }
+
+    @Test
+    void anUnsupportedContentTypeIs415WithAJsonError() {
+        given().contentType("text/plain").body(USERS).queryParam("operation", "user-provisioning")
+                .when().post("/batches")
+                .then().statusCode(415)
+                .contentType("application/json")
+                .body("error", startsWith("Content-Type 'text/plain"))
+                .body("error", endsWith("is not a batch format: send text/csv, application/json or application/x-ndjson"));
+    }
+
+    @Test
+    void anUnknownOperationIs404WithAJsonError() {
+        given().contentType("text/csv").body(USERS).queryParam("operation", "no-such-operation")
+                .when().post("/batches")
+                .then().statusCode(404)
+                .contentType("application/json")
+                .body("error", startsWith("unknown operation 'no-such-operation' (known: user-provisioning"));
+    }
+
+    @Test
+    void anInvalidBatchIdIs400() {
+        given().contentType("text/csv").body(USERS)
+                .queryParam("operation", "user-provisioning").queryParam("batch_id", "../etc")
+                .when().post("/batches")
+                .then().statusCode(400)
+                .body("error", startsWith("batch_id '../etc' is not valid"));
+    }
+
+    @Test
+    void healthIsUpOnceKafkaAndTheTopicsAreThere() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    private static Object parse(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON on the items topic: " + json, e);
+        }
+    }
+
+    /** Every record of a topic, up to its end offsets as they are now. */
+    private static List<ConsumerRecord<String, String>> readAll(String topic) {
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static long endOffsetSum(String topic) {
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", KafkaTestResource.bootstrapServers);
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", StringDeserializer.class.getName());
+        p.put("isolation.level", "read_committed");
+        return new KafkaConsumer<>(p);
+    }
+}

@@ -1,0 +1,67 @@
+package io.verops.verifier.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.verops.core.kafka.KafkaSettings;
+import io.verops.core.kafka.Publisher;
+import io.verops.core.kafka.StageLoop;
+import io.verops.core.kafka.TopicSetup;
+import io.verops.core.operation.OperationCatalog;
+import io.verops.verifier.VerifierStage;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the verifier stage's consumer loop at start, wired as the one-JVM runner wires it (group
+ * {@code verops-verifier} on the results topic), and stops it gracefully at shutdown.
+ */
+@Singleton
+public class VerifierRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(VerifierRuntime.class);
+    public static final String GROUP_ID = "verops-verifier";
+    private static final int CONCURRENCY = 2;
+
+    private final VerifierConfig config;
+    private volatile KafkaSettings kafka;
+    private volatile Publisher publisher;
+    private volatile StageLoop loop;
+
+    public VerifierRuntime(VerifierConfig config) {
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        List<String> problems = config.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+        OperationCatalog catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize());
+        KafkaSettings k = config.kafka().settings();
+        if (config.kafka().createTopics()) {
+            TopicSetup.ensureTopics(k);
+        }
+        publisher = new Publisher(k, "verifier");
+        VerifierStage stage = new VerifierStage(catalog, publisher);
+        loop = new StageLoop("verifier", k, GROUP_ID, List.of(k.topics().results()), stage::handle, CONCURRENCY,
+                publisher, false).start();
+        kafka = k;
+        LOG.info("verifier: consuming {} as {}; Kafka at {}", k.topics().results(), GROUP_ID, k.bootstrapServers());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    /** Null until the service has started. */
+    public KafkaSettings kafka() {
+        return kafka;
+    }
+}

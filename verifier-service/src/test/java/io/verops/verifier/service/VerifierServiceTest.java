@@ -1,0 +1,32 @@
+package io.verops.verifier.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+class VerifierServiceTest {
+    @Inject
+    VerifierConfig config;
+
+    @Test
+    void healthIsUpOnceKafkaAndTheTopicsAreThere() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void kafkaClientPropertiesPassThroughWithTheirDottedNames() {
+        assertThat(config.kafka().settings().clientProperties())
+                .isEqualTo(Map.of("security.protocol", "PLAINTEXT"));
+        assertThat(config.kafka().settings().topics().items()).isEqualTo("verops.items");
+        assertThat(config.kafka().settings().partitions()).isEqualTo(4);
+    }
+}
