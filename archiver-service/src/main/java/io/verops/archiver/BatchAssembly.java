@@ -3,6 +3,7 @@ package io.verops.archiver;
 import io.verops.core.ItemStatus;
 import io.verops.core.messages.AuditMessage;
 import io.verops.core.messages.BatchEvent;
+import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.Usage;
 import io.verops.core.messages.VerdictMessage;
 import java.time.Instant;
@@ -25,6 +26,7 @@ public final class BatchAssembly {
     private final Map<String, VerdictMessage> verdicts = new LinkedHashMap<>();
     private final Map<String, List<AuditMessage>> audit = new HashMap<>();
     private final List<AuditMessage> pipelineEvents = new ArrayList<>();
+    private final List<ControlMessage> halts = new ArrayList<>();
 
     public BatchAssembly(String batchId) {
         this.batchId = Objects.requireNonNull(batchId, "batchId == null");
@@ -52,6 +54,22 @@ public final class BatchAssembly {
         } else {
             audit.computeIfAbsent(a.itemId(), k -> new ArrayList<>()).add(a);
         }
+    }
+
+    /** A halt of the batch (topic control); other control messages are ignored (the apply's accepted event carries its approval). */
+    public void control(ControlMessage m) {
+        Objects.requireNonNull(m, "m == null");
+        if (m.type() == ControlMessage.Type.HALTED && (m.phase() == null || accepted == null || m.phase() == accepted.phase())) {
+            halts.add(m);
+        }
+    }
+
+    /** The halts of this batch and phase, in the order they arrived. */
+    public List<ControlMessage> halts() {
+        if (accepted == null) {
+            return List.copyOf(halts);
+        }
+        return halts.stream().filter(m -> m.phase() == null || m.phase() == accepted.phase()).toList();
     }
 
     public int verdictCount() {
@@ -117,6 +135,8 @@ public final class BatchAssembly {
                 accepted.totalItems(), counts.getOrDefault(ItemStatus.SUCCESS, 0),
                 counts.getOrDefault(ItemStatus.FAILURE, 0), counts.getOrDefault(ItemStatus.SKIPPED, 0),
                 counts.getOrDefault(ItemStatus.NEEDS_INPUT, 0), counts.getOrDefault(ItemStatus.INDETERMINATE, 0),
-                accepted.at(), finished, accepted.input(), total, entries);
+                accepted.at(), finished, accepted.input(), total,
+                accepted.phase() == io.verops.core.Phase.APPLY ? accepted.approval() : null,
+                halts().stream().map(BatchReport.Halt::of).toList(), null, entries);
     }
 }

@@ -1,6 +1,8 @@
 package io.verops.cli;
 
 import io.verops.archiver.ArchiverStage;
+import io.verops.archiver.BundleContext;
+import io.verops.archiver.KeySettings;
 import io.verops.core.kafka.EmbeddedKafka;
 import io.verops.core.kafka.KafkaSettings;
 import io.verops.core.kafka.Publisher;
@@ -58,7 +60,10 @@ public final class LocalPipeline implements AutoCloseable {
             ExecutorStage executor = new ExecutorStage(catalog, executorSettings, publisher, clock, state);
             ApprovalCoordinator coordinator = new ApprovalCoordinator(catalog, publisher, clock);
             VerifierStage verifier = new VerifierStage(catalog, publisher);
-            ArchiverStage archiver = new ArchiverStage(reports, publisher, clock);
+            ArchiverStage archiver = new ArchiverStage(reports, publisher, clock, BundleContext.of(catalog,
+                    LocalPipeline.class.getPackage().getImplementationVersion(),
+                    BundleContext.probeCodexVersion(executorSettings.codexBinary()),
+                    executorSettings.endpoint().providerId(), KeySettings.fromEnvironment(executorSettings.home())));
             pipeline.closeables.add(new StageLoop("executor", kafka, "verops-executor", List.of(topics.items()),
                     executor::handle, executorSettings.concurrency(), publisher, false).start());
             pipeline.closeables.add(new StageLoop("verifier", kafka, "verops-verifier", List.of(topics.results()),

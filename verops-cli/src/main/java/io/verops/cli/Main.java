@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "verops", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Verified operations: batch work done by the Codex CLI, item by item, ending in evidence.",
         subcommands = {RunCommand.class, DecisionCommand.Approve.class, DecisionCommand.Reject.class,
-                StatusCommand.class, HaltCommand.class, CommandLine.HelpCommand.class})
+                StatusCommand.class, HaltCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
