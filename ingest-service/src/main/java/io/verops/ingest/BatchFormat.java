@@ -73,4 +73,43 @@ public enum BatchFormat {
         }
         return Optional.empty();
     }
+
+    /**
+     * The format of a batch: the one given explicitly, else the one its file name's extension says, else the one
+     * its content type says; else the batch is refused, saying how to name the format.
+     *
+     * @param explicit    a format name given by the caller ({@code --format}, a request field), or null
+     * @param fileName    the batch's file name, or null
+     * @param contentType the HTTP content type, or null
+     */
+    public static BatchFormat select(String explicit, String fileName, String contentType) {
+        if (explicit != null && !explicit.isBlank()) {
+            return fromName(explicit).orElseThrow(() -> new BatchRefusedException("format '" + explicit.strip()
+                    + "' is not one of csv, json, jsonl (or ndjson)"));
+        }
+        Optional<BatchFormat> f = fromFileName(fileName);
+        if (f.isPresent()) {
+            return f.get();
+        }
+        f = fromContentType(contentType);
+        if (f.isPresent()) {
+            return f.get();
+        }
+        StringBuilder sb = new StringBuilder("cannot tell the format of the batch");
+        if (fileName != null) {
+            sb.append(" '").append(fileName).append("': its name does not end in .csv, .json, .jsonl or .ndjson");
+        }
+        if (contentType != null) {
+            sb.append(fileName != null ? " and" : ":").append(" its content type '").append(contentType)
+                    .append("' is none of text/csv, application/json, application/x-ndjson");
+        }
+        if (fileName == null && contentType == null) {
+            sb.append(": it has no file name and no content type");
+        }
+        return failWith(sb.append("; give the format explicitly: csv, json or jsonl").toString());
+    }
+
+    private static BatchFormat failWith(String message) {
+        throw new BatchRefusedException(message);
+    }
 }

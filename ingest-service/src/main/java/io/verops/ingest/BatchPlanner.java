@@ -4,11 +4,13 @@ import io.verops.core.ItemStatus;
 import io.verops.core.Phase;
 import io.verops.core.internal.Digests;
 import io.verops.core.messages.BatchEvent;
+import io.verops.core.messages.FieldChange;
 import io.verops.core.messages.ItemMessage;
 import io.verops.core.operation.FieldSpec;
 import io.verops.core.operation.Operation;
 import io.verops.ingest.internal.CsvReader;
 import io.verops.ingest.internal.JsonBatchReader;
+import io.verops.ingest.internal.Shown;
 import io.verops.ingest.internal.Utf8;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,15 +18,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * Ingest's decisions, free of Kafka: read the batch, check it against its operation, normalise each row,
  * flag rows that need input or repeat an earlier row, and refuse the batch as a whole when it cannot be read
  * or is over the cap. Never guesses a value.
+ *
+ * <p>Per row: every declared field is normalised ({@link FieldNormalizers}); a required field that is blank
+ * or absent is {@code missing}. The row's identity is its identity fields' normalised values. The first row
+ * with an identity claims it; a later row with the same identity is {@code skipped} as a duplicate of that
+ * row (whatever else it holds). A row with a missing or invalid field is {@code needs_input}, with every
+ * field's reason. Every other row is an item to run. Each change normalisation made is recorded with the
+ * row (original value to normalised value).
  */
 public final class BatchPlanner {
     private final Clock clock;
@@ -33,7 +43,7 @@ public final class BatchPlanner {
         this.clock = Objects.requireNonNull(clock, "clock == null");
     }
 
-    /** Reads the rows of an input in its format. */
+    /** Reads the rows of an input in its format; throws {@link BatchRefusedException} when it cannot. */
     public static List<RawRow> read(BatchInput input) {
         String text = Utf8.decode(input.name(), input.content());
         return switch (input.format()) {
@@ -49,82 +59,120 @@ public final class BatchPlanner {
 
     public BatchPlan plan(Operation op, String batchId, Phase phase, BatchInput input, List<RawRow> rows) {
         Objects.requireNonNull(op, "op == null");
+        Objects.requireNonNull(batchId, "batchId == null");
+        Objects.requireNonNull(phase, "phase == null");
         String name = input.name();
         if (rows.isEmpty()) {
-            throw new BatchRefusedException(name + ": no data rows (only a header?): nothing to do");
+            throw new BatchRefusedException(name + ": no data rows (a header alone, or an empty array): nothing to do");
         }
         if (rows.size() > op.limits().batchCap()) {
             throw new BatchRefusedException(name + ": " + rows.size() + " rows is over the batch cap of "
                     + op.limits().batchCap() + " for operation '" + op.name()
                     + "' (split the batch, or raise limits.batch_cap in its operation.json)");
         }
-        TreeSet<String> unknown = new TreeSet<>();
-        for (RawRow r : rows) {
-            for (String col : r.values().keySet()) {
-                if (op.field(col).isEmpty()) {
-                    unknown.add(col);
-                }
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new BatchRefusedException(name + ": unknown column" + (unknown.size() > 1 ? "s " : " ")
-                    + unknown.stream().map(c -> "'" + c + "'").collect(Collectors.joining(", "))
-                    + " for operation '" + op.name() + "' (its fields: "
-                    + op.fields().stream().map(FieldSpec::name).collect(Collectors.joining(", ")) + ")");
-        }
+        refuseUnknownColumns(op, name, rows);
 
         Instant now = clock.instant();
-        List<ItemMessage> items = new ArrayList<>();
-        List<BatchEvent.PlannedItem> planned = new ArrayList<>();
+        List<FieldSpec> fields = op.fields();
+        List<ItemMessage> items = new ArrayList<>(rows.size());
+        List<BatchEvent.PlannedItem> planned = new ArrayList<>(rows.size());
         List<BatchEvent.RowOutcome> notExecuted = new ArrayList<>();
-        Map<String, Integer> firstRowOfIdentity = new HashMap<>();
+        Map<String, Integer> firstRowOfIdentity = new HashMap<>(rows.size() * 2);
+        String identityNames = String.join(", ", op.identity());
         for (RawRow r : rows) {
-            Map<String, String> normalized = new LinkedHashMap<>();
-            List<BatchEvent.FieldProblem> problems = new ArrayList<>();
-            for (FieldSpec f : op.fields()) {
+            Map<String, String> normalized = new LinkedHashMap<>(fields.size() * 2);
+            List<FieldChange> changes = null;
+            List<BatchEvent.FieldProblem> problems = null;
+            for (FieldSpec f : fields) {
                 String raw = r.values().get(f.name());
                 if (raw == null || raw.isBlank()) {
                     if (f.required()) {
-                        problems.add(new BatchEvent.FieldProblem(f.name(), "missing"));
+                        problems = add(problems, new BatchEvent.FieldProblem(f.name(), "missing"));
                     }
                     continue;
                 }
                 Normalized n = FieldNormalizers.normalize(f, raw);
-                if (n.isValid()) {
-                    normalized.put(f.name(), n.value());
-                } else {
-                    problems.add(new BatchEvent.FieldProblem(f.name(), n.problem()));
+                if (!n.isValid()) {
+                    problems = add(problems, new BatchEvent.FieldProblem(f.name(), n.problem()));
+                    continue;
+                }
+                normalized.put(f.name(), n.value());
+                if (!n.value().equals(raw)) {
+                    changes = add(changes, f.secret()
+                            ? new FieldChange(f.name(), FieldNormalizers.SECRET, FieldNormalizers.SECRET)
+                            : new FieldChange(f.name(), raw, n.value()));
                 }
             }
+            List<FieldChange> changeList = changes == null ? List.of() : changes;
             String identity = identity(op, normalized);
-            if (!problems.isEmpty()) {
-                String msg = "needs input: " + problems.stream().map(p -> p.field() + " " + p.reason())
+            if (identity != null) {
+                Integer first = firstRowOfIdentity.putIfAbsent(identity, r.row());
+                if (first != null) {
+                    notExecuted.add(new BatchEvent.RowOutcome(r.row(), identity + "#row-" + r.row(),
+                            ItemStatus.SKIPPED, "duplicate of row " + first + " (same " + identityNames + ")",
+                            normalized, problems, changeList));
+                    continue;
+                }
+            }
+            if (problems != null) {
+                String msg = "needs input: " + problems.stream().map(p -> p.field() + ": " + p.reason())
                         .collect(Collectors.joining("; "));
                 notExecuted.add(new BatchEvent.RowOutcome(r.row(), identity == null ? "row-" + r.row() : identity,
-                        ItemStatus.NEEDS_INPUT, msg, normalized, problems));
+                        ItemStatus.NEEDS_INPUT, msg, normalized, problems, changeList));
                 continue;
             }
-            Integer first = firstRowOfIdentity.putIfAbsent(identity, r.row());
-            if (first != null) {
-                notExecuted.add(new BatchEvent.RowOutcome(r.row(), identity + "#row-" + r.row(), ItemStatus.SKIPPED,
-                        "duplicate of row " + first + " (same " + String.join(", ", op.identity()) + ")",
-                        normalized, List.of()));
-                continue;
-            }
-            items.add(new ItemMessage(batchId, op.name(), identity, r.row(), phase, normalized, now));
-            planned.add(new BatchEvent.PlannedItem(identity, r.row()));
+            items.add(new ItemMessage(batchId, op.name(), identity, r.row(), phase, normalized, now, changeList));
+            planned.add(new BatchEvent.PlannedItem(identity, r.row(), normalized));
         }
         BatchEvent.InputInfo info = new BatchEvent.InputInfo(name, input.format().wire(),
                 Digests.sha256Hex(input.content()), rows.size());
         BatchEvent accepted = new BatchEvent(BatchEvent.Type.ACCEPTED, batchId, op.name(), phase, now, info,
-                rows.size(), planned, notExecuted, null, null);
+                rows.size(), planned, notExecuted, null, null, null);
         return new BatchPlan(accepted, items);
+    }
+
+    /** Columns (or JSON keys) that the operation does not declare refuse the batch: a typo must not drop data. */
+    private static void refuseUnknownColumns(Operation op, String name, List<RawRow> rows) {
+        java.util.Set<String> declared = new java.util.HashSet<>();
+        op.fields().forEach(f -> declared.add(f.name()));
+        Map<String, Integer> unknown = new TreeMap<>();
+        for (RawRow r : rows) {
+            for (String col : r.values().keySet()) {
+                if (!declared.contains(col)) {
+                    unknown.putIfAbsent(col, r.row());
+                }
+            }
+        }
+        if (unknown.isEmpty()) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        String fieldNames = op.fields().stream().map(FieldSpec::name).collect(Collectors.joining(", "));
+        for (Map.Entry<String, Integer> e : unknown.entrySet()) {
+            String col = e.getKey();
+            String hint = op.fields().stream().map(FieldSpec::name)
+                    .filter(f -> f.toLowerCase(Locale.ROOT).equals(col.strip().toLowerCase(Locale.ROOT)))
+                    .findFirst().map(f -> "; did you mean '" + f + "'?").orElse("");
+            problems.add(name + ": row " + e.getValue() + ": unknown column " + Shown.quoted(col) + " for operation '"
+                    + op.name() + "'" + hint + " (its fields: " + fieldNames + ")");
+        }
+        throw new BatchRefusedException(problems);
+    }
+
+    private static <T> List<T> add(List<T> list, T value) {
+        List<T> l = list == null ? new ArrayList<>(4) : list;
+        l.add(value);
+        return l;
     }
 
     /** The item id: the identity fields' normalised values, joined by '|'; null when one is missing. */
     static String identity(Operation op, Map<String, String> normalized) {
-        List<String> parts = new ArrayList<>();
-        for (String f : op.identity()) {
+        List<String> names = op.identity();
+        if (names.size() == 1) {
+            return normalized.get(names.get(0));
+        }
+        List<String> parts = new ArrayList<>(names.size());
+        for (String f : names) {
             String v = normalized.get(f);
             if (v == null) {
                 return null;

@@ -1,7 +1,5 @@
 package io.verops.ingest;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,10 +7,10 @@ import java.util.Map;
  *
  * @param row  1-based position among the data rows (the CSV header is not a row)
  * @param line 1-based line of the input where the row starts
- * @param values column name to raw value; a value absent from the map was not given
+ * @param values column name to raw value, exactly as read; a value absent from the map was not given
  */
 public record RawRow(int row, int line, Map<String, String> values) {
     public RawRow {
-        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        values = Map.copyOf(values);
     }
 }

@@ -3,62 +3,75 @@ package io.verops.ingest.internal;
 import io.verops.ingest.BatchRefusedException;
 import io.verops.ingest.RawRow;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * RFC 4180 CSV with a header row: quoted fields with embedded commas, doubled quotes and line breaks; CRLF or
- * LF; a UTF-8 byte-order mark. Malformed input refuses the batch with the row and line.
+ * RFC 4180 CSV with a header row: fields separated by commas, quoted fields holding commas, doubled quotes
+ * and line breaks, records ended by CRLF or LF, an optional UTF-8 byte-order mark. Strict where RFC 4180 is: a
+ * quote inside an unquoted field, text after a closing quote and a quote never closed refuse the batch, with
+ * the line. Blank lines between records are ignored.
  */
 public final class CsvReader {
     private CsvReader() {
     }
 
     public static List<RawRow> read(String name, String text) {
-        List<Record> records = parse(name, text);
-        if (records.isEmpty()) {
+        int start = !text.isEmpty() && text.charAt(0) == '\uFEFF' ? 1 : 0;
+        if (text.isBlank() || text.length() == start) {
             throw new BatchRefusedException(name + ": empty file: a CSV batch needs a header row and at least one data row");
         }
-        Record header = records.get(0);
-        List<String> columns = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        Parser p = new Parser(name, text, start);
+        List<String> header = p.next();
         List<String> problems = new ArrayList<>();
-        for (int i = 0; i < header.fields.size(); i++) {
-            String c = header.fields.get(i).trim();
+        String[] columns = new String[header.size()];
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String c = header.get(i).strip();
             if (c.isEmpty()) {
                 problems.add(name + ": header (line 1), column " + (i + 1) + ": empty column name");
-            } else if (!seen.add(c)) {
-                problems.add(name + ": header (line 1): column '" + c + "' appears twice");
+            } else if (c.length() > Cells.MAX_NAME_LENGTH) {
+                problems.add(name + ": header (line 1), column " + (i + 1) + ": a column name of " + c.length()
+                        + " characters is longer than the limit of " + Cells.MAX_NAME_LENGTH + " (is this a header?)");
+            } else if (c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
+                problems.add(name + ": header (line 1), column " + (i + 1) + ": a column name holds a line break");
+            } else {
+                Integer first = seen.putIfAbsent(c, i + 1);
+                if (first != null) {
+                    problems.add(name + ": header (line 1): column " + Shown.quoted(c) + " appears twice (columns "
+                            + first + " and " + (i + 1) + ")");
+                }
             }
-            columns.add(c);
+            columns[i] = c;
         }
         if (!problems.isEmpty()) {
             throw new BatchRefusedException(problems);
         }
-        List<RawRow> rows = new ArrayList<>(records.size());
-        for (int r = 1; r < records.size(); r++) {
-            Record rec = records.get(r);
-            if (rec.fields.size() == 1 && rec.fields.get(0).isEmpty() && !rec.quoted) {
+        List<RawRow> rows = new ArrayList<>();
+        int rowNo = 0;
+        while (p.hasNext()) {
+            int line = p.line;
+            List<String> fields = p.next();
+            if (fields.size() == 1 && fields.get(0).isEmpty() && !p.lastQuoted) {
                 continue; // a blank line
             }
-            int rowNo = rows.size() + 1;
-            if (rec.fields.size() != columns.size()) {
-                problems.add(name + ": row " + rowNo + " (line " + rec.line + "): has " + rec.fields.size()
-                        + " fields, the header has " + columns.size());
-                if (problems.size() >= 20) {
-                    problems.add(name + ": (more ragged rows not listed)");
-                    break;
-                }
+            rowNo++;
+            if (fields.size() != columns.length) {
+                addCapped(problems, name + ": row " + rowNo + " (line " + line + "): has " + fields.size()
+                        + " field" + (fields.size() == 1 ? "" : "s") + ", the header has " + columns.length);
                 continue;
             }
-            Map<String, String> values = new LinkedHashMap<>();
-            for (int i = 0; i < columns.size(); i++) {
-                values.put(columns.get(i), rec.fields.get(i));
+            Map<String, String> values = new HashMap<>(columns.length * 2);
+            for (int i = 0; i < columns.length; i++) {
+                String v = fields.get(i);
+                if (v.length() > Cells.MAX_VALUE_LENGTH) {
+                    addCapped(problems, name + ": row " + rowNo + " (line " + line + "), field "
+                            + Shown.quoted(columns[i]) + ": " + Cells.tooLong(v.length()));
+                }
+                values.put(columns[i], v);
             }
-            rows.add(new RawRow(rowNo, rec.line, values));
+            rows.add(new RawRow(rowNo, line, values));
         }
         if (!problems.isEmpty()) {
             throw new BatchRefusedException(problems);
@@ -66,93 +79,123 @@ public final class CsvReader {
         return rows;
     }
 
-    private record Record(int line, List<String> fields, boolean quoted) {
+    static void addCapped(List<String> problems, String problem) {
+        if (problems.size() < Cells.MAX_PROBLEMS) {
+            problems.add(problem);
+        } else if (problems.size() == Cells.MAX_PROBLEMS) {
+            problems.add("(more problems not listed)");
+        }
     }
 
-    private static List<Record> parse(String name, String text) {
-        List<Record> out = new ArrayList<>();
-        int n = text.length();
-        int i = 0;
+    /** Reads one record at a time. */
+    private static final class Parser {
+        private final String name;
+        private final String text;
+        private final int n;
+        private int i;
         int line = 1;
-        while (i < n) {
-            int recordLine = line;
-            List<String> fields = new ArrayList<>();
-            boolean anyQuoted = false;
-            StringBuilder field = new StringBuilder();
-            boolean endOfRecord = false;
-            while (!endOfRecord) {
+        boolean lastQuoted;
+
+        Parser(String name, String text, int start) {
+            this.name = name;
+            this.text = text;
+            this.n = text.length();
+            this.i = start;
+        }
+
+        boolean hasNext() {
+            return i < n;
+        }
+
+        List<String> next() {
+            List<String> fields = new ArrayList<>(8);
+            lastQuoted = false;
+            while (true) {
+                String field;
                 if (i < n && text.charAt(i) == '"') {
-                    anyQuoted = true;
-                    int openLine = line;
-                    i++;
-                    while (true) {
-                        if (i >= n) {
-                            throw new BatchRefusedException(name + ": line " + openLine
-                                    + ": a quoted field is never closed (missing '\"')");
-                        }
-                        char c = text.charAt(i);
-                        if (c == '"') {
-                            if (i + 1 < n && text.charAt(i + 1) == '"') {
-                                field.append('"');
-                                i += 2;
-                            } else {
-                                i++;
-                                break;
-                            }
-                        } else {
-                            if (c == '\n') {
-                                line++;
-                            }
-                            field.append(c);
-                            i++;
-                        }
-                    }
-                    if (i < n && text.charAt(i) != ',' && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
-                        throw new BatchRefusedException(name + ": line " + line
-                                + ": text after a closing quote (a quote inside a field must be doubled: \"\")");
-                    }
+                    lastQuoted = true;
+                    field = quoted();
                 } else {
+                    int from = i;
                     while (i < n) {
                         char c = text.charAt(i);
                         if (c == ',' || c == '\n' || c == '\r') {
                             break;
                         }
                         if (c == '"') {
-                            throw new BatchRefusedException(name + ": line " + line
-                                    + ": a quote inside an unquoted field (quote the field and double the quote: \"\")");
+                            throw new BatchRefusedException(name + ": line " + line + ": a quote inside an unquoted "
+                                    + "field (quote the whole field and double the quote: \"5'10\"\"\")");
                         }
-                        field.append(c);
                         i++;
+                    }
+                    field = text.substring(from, i);
+                }
+                fields.add(field);
+                if (i >= n) {
+                    return fields;
+                }
+                char c = text.charAt(i);
+                if (c == ',') {
+                    i++;
+                    if (i >= n) {
+                        fields.add("");
+                        return fields;
+                    }
+                    continue;
+                }
+                // end of record: CRLF, LF or a lone CR
+                i++;
+                if (c == '\r' && i < n && text.charAt(i) == '\n') {
+                    i++;
+                }
+                line++;
+                return fields;
+            }
+        }
+
+        private String quoted() {
+            int openLine = line;
+            i++; // the opening quote
+            StringBuilder sb = null;
+            int from = i;
+            while (true) {
+                int q = text.indexOf('"', i);
+                if (q < 0) {
+                    throw new BatchRefusedException(name + ": line " + openLine
+                            + ": a quoted field is never closed (a '\"' is missing)");
+                }
+                line += countLineBreaks(i, q);
+                if (q + 1 < n && text.charAt(q + 1) == '"') {
+                    if (sb == null) {
+                        sb = new StringBuilder(q - from + 16);
+                    }
+                    sb.append(text, from, q + 1);
+                    i = q + 2;
+                    from = i;
+                    continue;
+                }
+                String value = sb == null ? text.substring(from, q) : sb.append(text, from, q).toString();
+                i = q + 1;
+                if (i < n) {
+                    char c = text.charAt(i);
+                    if (c != ',' && c != '\n' && c != '\r') {
+                        throw new BatchRefusedException(name + ": line " + line
+                                + ": text after a closing quote (a quote inside a field must be doubled: \"\")");
                     }
                 }
-                fields.add(field.toString());
-                field.setLength(0);
-                if (i >= n) {
-                    endOfRecord = true;
-                } else {
-                    char c = text.charAt(i);
-                    if (c == ',') {
-                        i++;
-                        if (i >= n) {
-                            fields.add("");
-                            endOfRecord = true;
-                        }
-                    } else {
-                        if (c == '\r') {
-                            i++;
-                            if (i < n && text.charAt(i) == '\n') {
-                                i++;
-                            }
-                        } else {
-                            i++;
-                        }
-                        line++;
-                        endOfRecord = true;
-                    }
+                return value;
+            }
+        }
+
+        private int countLineBreaks(int from, int to) {
+            int breaks = 0;
+            for (int k = from; k < to; k++) {
+                char c = text.charAt(k);
+                if (c == '\n' || (c == '\r' && (k + 1 >= to || text.charAt(k + 1) != '\n'))) {
+                    breaks++;
                 }
             }
-            out.add(new Record(recordLine, fields, anyQuoted));
+            return breaks;
         }
-        return out;
     }
 }

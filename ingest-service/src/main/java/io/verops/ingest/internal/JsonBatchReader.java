@@ -1,40 +1,74 @@
 package io.verops.ingest.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.verops.core.Json;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.verops.ingest.BatchRefusedException;
 import io.verops.ingest.RawRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A JSON array of objects, or JSON Lines (one object per line). Values must be scalars. */
+/**
+ * A JSON array of objects, or JSON Lines (one object per line). Values must be strings, numbers or booleans
+ * (null is "not given"); a number is kept exactly as written ({@code 1000.10} stays {@code 1000.10}, no
+ * floating point). A key appearing twice in one object refuses the batch.
+ */
 public final class JsonBatchReader {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Cells.MAX_VALUE_LENGTH).build())
+            .build();
+
     private JsonBatchReader() {
     }
 
     public static List<RawRow> readArray(String name, String text) {
-        JsonNode root;
-        try {
-            root = Json.mapper().readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new BatchRefusedException(name + ": invalid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
-        }
-        if (root == null || root.isMissingNode()) {
+        if (text.isBlank()) {
             throw new BatchRefusedException(name + ": empty file: a JSON batch is an array of objects");
-        }
-        if (!root.isArray()) {
-            throw new BatchRefusedException(name + ": a JSON batch must be an array of objects, found "
-                    + kind(root));
         }
         List<RawRow> rows = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (int i = 0; i < root.size(); i++) {
-            rows.add(row(name, i + 1, 0, root.get(i), problems));
+        int rowNo = 0;
+        int line = 1;
+        try (JsonParser p = FACTORY.createParser(text)) {
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.START_ARRAY) {
+                throw new BatchRefusedException(name + ": a JSON batch must be an array of objects, found "
+                        + kind(t) + (t == JsonToken.START_OBJECT ? " (for one object per line, use JSON Lines: .jsonl)" : ""));
+            }
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw new BatchRefusedException(name + ": invalid JSON: the array is never closed (a ']' is missing)");
+                }
+                rowNo++;
+                line = p.currentTokenLocation().getLineNr();
+                String where = name + ": row " + rowNo + " (line " + line + ")";
+                if (t != JsonToken.START_OBJECT) {
+                    CsvReader.addCapped(problems, where + ": must be a JSON object, found " + kind(t));
+                    p.skipChildren();
+                    continue;
+                }
+                rows.add(new RawRow(rowNo, line, object(p, where, problems)));
+            }
+            t = p.nextToken();
+            if (t != null) {
+                throw new BatchRefusedException(name + ": line " + p.currentTokenLocation().getLineNr()
+                        + ": more content after the end of the array (a batch is one JSON array)");
+            }
+        } catch (StreamConstraintsException e) {
+            throw new BatchRefusedException(name + ": row " + (rowNo) + " (line " + line + "): "
+                    + String.format("a value longer than the limit of %,d characters", Cells.MAX_VALUE_LENGTH));
+        } catch (JsonProcessingException e) {
+            throw new BatchRefusedException(name + ": invalid JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         if (!problems.isEmpty()) {
             throw new BatchRefusedException(problems);
@@ -45,72 +79,110 @@ public final class JsonBatchReader {
     public static List<RawRow> readLines(String name, String text) {
         List<RawRow> rows = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        String[] lines = text.split("\r?\n", -1);
-        for (int l = 0; l < lines.length; l++) {
-            String line = lines[l];
+        int start = !text.isEmpty() && text.charAt(0) == '\uFEFF' ? 1 : 0;
+        int n = text.length();
+        int lineNo = 0;
+        while (start < n) {
+            lineNo++;
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = n;
+            }
+            int contentEnd = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
+            String line = text.substring(start, contentEnd);
+            start = end + 1;
             if (line.isBlank()) {
                 continue;
             }
-            JsonNode node;
-            try {
-                node = Json.mapper().readTree(line);
+            int rowNo = rows.size() + 1;
+            String where = name + ": row " + rowNo + " (line " + lineNo + ")";
+            try (JsonParser p = FACTORY.createParser(line)) {
+                JsonToken t = p.nextToken();
+                if (t != JsonToken.START_OBJECT) {
+                    CsvReader.addCapped(problems, where + ": must be a JSON object, found " + kind(t));
+                    rows.add(new RawRow(rowNo, lineNo, Map.of()));
+                    continue;
+                }
+                Map<String, String> values = object(p, where, problems);
+                if (p.nextToken() != null) {
+                    CsvReader.addCapped(problems, where + ": more than one JSON value on the line (JSON Lines holds "
+                            + "one object per line)");
+                }
+                rows.add(new RawRow(rowNo, lineNo, values));
+            } catch (StreamConstraintsException e) {
+                CsvReader.addCapped(problems, where + ": " + String.format(
+                        "a value longer than the limit of %,d characters", Cells.MAX_VALUE_LENGTH));
+                rows.add(new RawRow(rowNo, lineNo, Map.of()));
             } catch (JsonProcessingException e) {
-                problems.add(name + ": row " + (rows.size() + 1) + " (line " + (l + 1) + "): invalid JSON: "
-                        + e.getOriginalMessage());
-                continue;
+                CsvReader.addCapped(problems, where + ": invalid JSON at column " + e.getLocation().getColumnNr()
+                        + ": " + e.getOriginalMessage());
+                rows.add(new RawRow(rowNo, lineNo, Map.of()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            rows.add(row(name, rows.size() + 1, l + 1, node, problems));
-        }
-        if (rows.isEmpty() && problems.isEmpty()) {
-            throw new BatchRefusedException(name + ": empty file: a JSON Lines batch holds one object per line");
         }
         if (!problems.isEmpty()) {
             throw new BatchRefusedException(problems);
         }
+        if (rows.isEmpty()) {
+            throw new BatchRefusedException(name + ": empty file: a JSON Lines batch holds one object per line");
+        }
         return rows;
     }
 
-    private static RawRow row(String name, int rowNo, int line, JsonNode node, List<String> problems) {
-        String where = name + ": row " + rowNo + (line > 0 ? " (line " + line + ")" : "");
-        Map<String, String> values = new LinkedHashMap<>();
-        if (node == null || !node.isObject()) {
-            problems.add(where + ": must be a JSON object, found " + kind(node));
-            return new RawRow(rowNo, line, values);
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            if (v.isNull()) {
+    /** Reads the members of the object whose START_OBJECT was just read. */
+    private static Map<String, String> object(JsonParser p, String where, List<String> problems) throws IOException {
+        Map<String, String> values = new HashMap<>();
+        java.util.Set<String> nulls = null;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken v = p.nextToken();
+            if (key.length() > Cells.MAX_NAME_LENGTH) {
+                CsvReader.addCapped(problems, where + ": a key of " + key.length()
+                        + " characters is longer than the limit of " + Cells.MAX_NAME_LENGTH);
+                p.skipChildren();
                 continue;
             }
-            if (v.isContainerNode()) {
-                problems.add(where + ", field '" + e.getKey() + "': must be a string, number or boolean, found " + kind(v));
-                continue;
+            boolean duplicate = values.containsKey(key) || (nulls != null && nulls.contains(key));
+            if (duplicate) {
+                CsvReader.addCapped(problems, where + ", field " + Shown.quoted(key) + ": appears twice in the object");
             }
-            values.put(e.getKey(), v.isTextual() ? v.textValue() : v.asText());
+            switch (v) {
+                case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> values.put(key, p.getText());
+                case VALUE_TRUE -> values.put(key, "true");
+                case VALUE_FALSE -> values.put(key, "false");
+                case VALUE_NULL -> {
+                    if (nulls == null) {
+                        nulls = new java.util.HashSet<>();
+                    }
+                    nulls.add(key);
+                }
+                default -> {
+                    CsvReader.addCapped(problems, where + ", field " + Shown.quoted(key)
+                            + ": must be a string, number or boolean, found " + kind(v));
+                    p.skipChildren();
+                }
+            }
         }
-        return new RawRow(rowNo, line, values);
+        if (t != JsonToken.END_OBJECT) {
+            throw new IllegalStateException("unexpected token " + t);
+        }
+        return values;
     }
 
-    private static String kind(JsonNode n) {
-        if (n == null || n.isMissingNode()) {
+    private static String kind(JsonToken t) {
+        if (t == null) {
             return "nothing";
         }
-        if (n.isArray()) {
-            return "an array";
-        }
-        if (n.isObject()) {
-            return "an object";
-        }
-        if (n.isTextual()) {
-            return "a string";
-        }
-        if (n.isNumber()) {
-            return "a number";
-        }
-        if (n.isBoolean()) {
-            return "a boolean";
-        }
-        return "null";
+        return switch (t) {
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.asString() == null ? t.name() : t.asString();
+        };
     }
 }
