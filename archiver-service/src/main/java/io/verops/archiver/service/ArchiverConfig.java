@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The archiver service's settings; docs/services.md lists them. */
 @ConfigMapping(prefix = "verops")
@@ -14,7 +15,15 @@ public interface ArchiverConfig {
     @WithDefault(".")
     Path home();
 
+    /** The operation definitions (their digests go into each bundle's provenance). */
+    @WithDefault("${verops.home}/operations")
+    Path operationsDir();
+
     KafkaConfig kafka();
+
+    Keys keys();
+
+    Signing signing();
 
     Archiver archiver();
 
@@ -25,6 +34,19 @@ public interface ArchiverConfig {
         Path reportsDir();
     }
 
+    /** {@code verops.keys.*}: the key folder, as for the verops command. */
+    interface Keys {
+        /** Where the Ed25519 key pair lives; created there on first use unless a key is supplied. */
+        @WithDefault("${verops.home}/var/keys")
+        Path dir();
+    }
+
+    /** {@code verops.signing.*}: a deployment's own signing key, as for the verops command. */
+    interface Signing {
+        /** An Ed25519 PKCS#8 PEM private key; when set, the key folder is not used. */
+        Optional<Path> key();
+    }
+
     /** Every problem of the configuration, each naming the key and the fix. */
     default List<String> problems() {
         List<String> problems = new ArrayList<>(kafka().problems());
@@ -32,6 +54,12 @@ public interface ArchiverConfig {
         if (Files.exists(reports) && !Files.isDirectory(reports)) {
             problems.add("verops.archiver.reports-dir: " + reports + " is a file, not a folder");
         }
+        if (!Files.isDirectory(operationsDir())) {
+            problems.add("verops.operations-dir: " + operationsDir().toAbsolutePath().normalize()
+                    + " is not a folder (set verops.home to the folder holding operations/, or verops.operations-dir)");
+        }
+        signing().key().filter(k -> !Files.isRegularFile(k)).ifPresent(k -> problems.add("verops.signing.key: "
+                + k.toAbsolutePath().normalize() + " is not a file (an Ed25519 PKCS#8 PEM private key)"));
         return problems;
     }
 }

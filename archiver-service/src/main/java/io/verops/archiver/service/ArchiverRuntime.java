@@ -3,10 +3,13 @@ package io.verops.archiver.service;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.verops.archiver.ArchiverStage;
+import io.verops.archiver.BundleContext;
+import io.verops.archiver.KeySettings;
 import io.verops.core.kafka.KafkaSettings;
 import io.verops.core.kafka.Publisher;
 import io.verops.core.kafka.StageLoop;
 import io.verops.core.kafka.TopicSetup;
+import io.verops.core.operation.OperationCatalog;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -52,8 +55,14 @@ public class ArchiverRuntime {
         if (config.kafka().createTopics()) {
             TopicSetup.ensureTopics(k);
         }
+        OperationCatalog catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize());
+        KeySettings keys = new KeySettings(config.keys().dir().toAbsolutePath().normalize(),
+                config.signing().key().map(p -> p.toAbsolutePath().normalize()).orElse(null));
+        // The codex version and model provider are the executor's to know: this service records them as unknown.
+        BundleContext context = BundleContext.of(catalog, BundleContext.implementationVersion(), BundleContext.UNKNOWN,
+                null, keys);
         publisher = new Publisher(k, "archiver");
-        stage = new ArchiverStage(reports, publisher, Clock.systemUTC());
+        stage = new ArchiverStage(reports, publisher, Clock.systemUTC(), context);
         loop = new StageLoop("archiver", k, GROUP_ID, stage.topics(k.topics()), stage::handle, 1, publisher, true)
                 .start();
         kafka = k;

@@ -26,6 +26,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         bootstrapServers = broker.bootstrapServers();
         return Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                 "verops.archiver.reports-dir", Path.of("target/reports").toAbsolutePath().toString(),
+                "verops.keys.dir", Path.of("target/keys").toAbsolutePath().toString(),
                 "verops.home", System.getProperty("verops.root", ".."));
     }
 

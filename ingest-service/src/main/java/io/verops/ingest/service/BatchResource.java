@@ -19,7 +19,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.stream.Collectors;
 
-/** {@code POST /batches}: a batch in, planned and published by the ingest stage (the CLI's code). */
+/**
+ * {@code POST /batches}: a batch in, planned and published by the ingest stage, as {@code verops run} does: its
+ * items go to the dry run first; the apply follows an approval on the control topic.
+ */
 @Path("/batches")
 public class BatchResource {
     private final IngestRuntime runtime;
@@ -49,15 +52,15 @@ public class BatchResource {
                     + "' is not valid: use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'");
         }
         String id = batchId == null ? BatchIds.next(runtime.clock()) : batchId;
-        BatchPlan plan = runtime.stage().plan(operation, id, Phase.APPLY,
+        BatchPlan plan = runtime.stage().plan(operation, id, Phase.DRY_RUN,
                 new BatchInput("HTTP body", format, body == null ? new byte[0] : body));
         runtime.stage().publish(plan);
-        return Response.accepted(new Accepted(plan.batchId(), operation, plan.totalRows(), plan.items().size(),
-                plan.notExecuted().size())).build();
+        return Response.accepted(new Accepted(plan.batchId(), operation, Phase.DRY_RUN.wire(), plan.totalRows(),
+                plan.items().size(), plan.notExecuted().size())).build();
     }
 
     /** The 202 answer: the batch id and what ingest made of the rows. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Accepted(String batchId, String operation, int rows, int items, int notExecuted) {
+    public record Accepted(String batchId, String operation, String phase, int rows, int items, int notExecuted) {
     }
 }

@@ -42,6 +42,7 @@ class IngestServiceTest {
                 .then().statusCode(202)
                 .body("batch_id", equalTo("b-http-accepted"))
                 .body("operation", equalTo("user-provisioning"))
+                .body("phase", equalTo("dry_run"))
                 .body("rows", equalTo(3))
                 .body("items", equalTo(2))
                 .body("not_executed", equalTo(1));
@@ -53,6 +54,7 @@ class IngestServiceTest {
                 .toList();
         assertThat(items).extracting(n -> n.path("item_id").asText())
                 .containsExactlyInAnyOrder("alice@example.com", "bob@example.com");
+        assertThat(items).extracting(n -> n.path("phase").asText()).containsOnly("dry_run");
     }
 
     @Test

@@ -1,0 +1,263 @@
+package io.verops.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.verops.codexsim.CodexSim;
+import io.verops.codexsim.SimConfig;
+import io.verops.core.Json;
+import io.verops.core.Phase;
+import io.verops.core.kafka.EmbeddedKafka;
+import io.verops.core.kafka.KafkaSettings;
+import io.verops.core.kafka.Publisher;
+import io.verops.core.messages.ControlMessage;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The four services as a deployment runs them: each in its own JVM, started from its packaged application, all
+ * on one Kafka broker, with codex-sim as the executor's model. A batch goes in over HTTP at ingest, and its
+ * evidence comes out over HTTP at the archiver.
+ */
+class PackagedServicesTest {
+    private static final Logger LOG = LoggerFactory.getLogger(PackagedServicesTest.class);
+    private static final String OPERATION = "user-provisioning";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(5);
+
+    private static Path root;
+    private static Path work;
+    private static EmbeddedKafka broker;
+    private static CodexSim sim;
+    private static final Map<String, Service> services = new LinkedHashMap<>();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static Instant started;
+
+    /** One running service: its HTTP port, its process and the files holding its output. */
+    private record Service(String name, int port, Process process, Path out, Path err) {
+        URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        String logTail() {
+            return tail(out) + tail(err);
+        }
+
+        private static String tail(Path file) {
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                return "\n--- " + file.getFileName() + " (last lines) ---\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+            } catch (IOException e) {
+                return "\n--- " + file + ": " + e.getMessage();
+            }
+        }
+    }
+
+    @BeforeAll
+    static void startBrokerSimAndTheFourServices() throws Exception {
+        started = Instant.now();
+        root = Path.of(System.getProperty("verops.root", "..")).toAbsolutePath().normalize();
+        work = root.resolve("integration-tests/target/it-" + System.currentTimeMillis());
+        Files.createDirectories(work);
+        for (String name : List.of("ingest", "executor", "verifier", "archiver")) {
+            Path jar = jar(name);
+            assertThat(jar).as("the packaged %s service (build it with: mvn -pl integration-tests -am verify)", name)
+                    .isRegularFile();
+        }
+        broker = EmbeddedKafka.start(work.resolve("kafka"), KafkaSettings.DEFAULT_PARTITIONS);
+        sim = CodexSim.start(SimConfig.defaults());
+
+        start("ingest", List.of());
+        start("executor", List.of(
+                "-Dverops.executor.model.base-url=" + sim.baseUrl(),
+                "-Dverops.executor.model.provider-id=codex-sim",
+                "-Dverops.executor.model.env-key=none",
+                "-Dverops.executor.work-dir=" + work.resolve("executor-work"),
+                "-Dverops.executor.target-db." + OPERATION + "=" + targetDb()));
+        start("verifier", List.of());
+        start("archiver", List.of("-Dverops.archiver.reports-dir=" + work.resolve("reports"),
+                "-Dverops.keys.dir=" + work.resolve("keys")));
+
+        for (Service s : services.values()) {
+            await("readiness of the " + s.name() + " service").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(300))
+                    .until(() -> status(s, s.uri("/q/health/ready")) == 200);
+        }
+        LOG.info("broker, codex-sim and the four services ready after {} ms", Duration.between(started, Instant.now()).toMillis());
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        for (Service s : services.values()) {
+            s.process().destroy(); // SIGTERM: a graceful Quarkus shutdown
+        }
+        for (Service s : services.values()) {
+            try {
+                if (!s.process().waitFor(30, TimeUnit.SECONDS)) {
+                    s.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                s.process().destroyForcibly();
+            }
+        }
+        if (sim != null) {
+            sim.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (started != null) {
+            LOG.info("wall time of the packaged-services test: {} ms", Duration.between(started, Instant.now()).toMillis());
+        }
+    }
+
+    @Test
+    void aCsvBatchPostedToIngestIsDryRunAppliedOnApprovalAndArchivedWithExactCounts() throws Exception {
+        Service ingest = services.get("ingest");
+        HttpResponse<String> posted = http.send(HttpRequest.newBuilder(ingest.uri("/batches?operation=" + OPERATION))
+                        .header("Content-Type", "text/csv")
+                        .POST(HttpRequest.BodyPublishers.ofFile(root.resolve("examples/batches/users.csv")))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        JsonNode accepted = Json.mapper().readTree(posted.body());
+        String batchId = accepted.path("batch_id").asText();
+        assertThat(accepted.path("rows").asInt()).isEqualTo(10);
+        assertThat(accepted.path("items").asInt()).isEqualTo(8);
+        assertThat(accepted.path("not_executed").asInt()).isEqualTo(2);
+
+        JsonNode dryRun = awaitReport(batchId + ".dry-run");
+        assertThat(counts(dryRun)).containsExactly(10, 8, 0, 0, 2, 0);
+        assertThat(sqlite("SELECT count(*) FROM users;")).as("the dry run changes nothing").containsExactly("0");
+
+        approve(batchId);
+
+        JsonNode report = awaitReport(batchId);
+        assertThat(report.path("batch_id").asText()).isEqualTo(batchId);
+        assertThat(counts(report)).as("total, succeeded, failed, skipped, needs input, indeterminate")
+                .containsExactly(10, 8, 0, 0, 2, 0);
+        List<JsonNode> results = new ArrayList<>();
+        report.path("results").forEach(results::add);
+        assertThat(results).hasSize(10);
+        assertThat(results).filteredOn(r -> r.path("status").asText().equals("needs_input"))
+                .extracting(r -> r.path("item_id").asText())
+                .containsExactlyInAnyOrder("erin@example.com", "grace@example.com");
+        assertThat(results).filteredOn(r -> r.path("status").asText().equals("success"))
+                .hasSize(8)
+                .allSatisfy(r -> assertThat(r.path("audit_events").asInt())
+                        .as("audit events of %s", r.path("item_id").asText()).isPositive());
+
+        assertThat(sqlite("SELECT email FROM users ORDER BY email;")).containsExactly(
+                "alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com",
+                "frank@example.com", "heidi@example.com", "ivan@example.com", "judy@example.com");
+    }
+
+    private static void start(String name, List<String> extra) throws IOException {
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
+                "-Dverops.home=" + root,
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port));
+        cmd.addAll(extra);
+        cmd.add("-jar");
+        cmd.add(jar(name).toString());
+        Path out = work.resolve(name + ".out");
+        Path err = work.resolve(name + ".err");
+        Process p = new ProcessBuilder(cmd).directory(work.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        services.put(name, new Service(name, port, p, out, err));
+    }
+
+    private static Path jar(String name) {
+        return root.resolve(name + "-service/target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static Path targetDb() {
+        return work.resolve("targets/" + OPERATION + ".db");
+    }
+
+    /** The HTTP status of a GET, or -1 while the service does not answer; fails at once when it has exited. */
+    private static int status(Service s, URI uri) throws InterruptedException {
+        if (!s.process().isAlive()) {
+            throw new AssertionError("the " + s.name() + " service exited with " + s.process().exitValue() + s.logTail());
+        }
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Polls the archiver until the bundle's report.json is there. */
+    private static JsonNode awaitReport(String id) throws Exception {
+        Service archiver = services.get("archiver");
+        URI uri = archiver.uri("/batches/" + id + "/report");
+        await("the report of " + id).atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    for (Service s : services.values()) {
+                        if (!s.process().isAlive()) {
+                            throw new AssertionError("the " + s.name() + " service exited" + s.logTail());
+                        }
+                    }
+                    return status(archiver, uri) == 200;
+                });
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        return Json.mapper().readTree(r.body());
+    }
+
+    private static List<Integer> counts(JsonNode report) {
+        return List.of(report.path("total_items").asInt(-1), report.path("succeeded").asInt(-1),
+                report.path("failed").asInt(-1), report.path("skipped").asInt(-1), report.path("needs_input").asInt(-1),
+                report.path("indeterminate").asInt(-1));
+    }
+
+    /** What an operator's approval does: an approved decision on the control topic. */
+    private static void approve(String batchId) {
+        try (Publisher p = new Publisher(KafkaSettings.local(broker.bootstrapServers()), "integration-test")) {
+            ControlMessage approval = new ControlMessage(ControlMessage.Type.APPROVED, batchId, OPERATION, Phase.APPLY,
+                    "integration-test", "approved by the packaged-services test", null, Instant.now());
+            Publisher.await(List.of(p.send(p.settings().topics().control(), batchId, approval)));
+        }
+    }
+
+    /** Rows of a query on the private target database, through the sqlite3 CLI. */
+    private static List<String> sqlite(String sql) throws Exception {
+        Process p = new ProcessBuilder("sqlite3", targetDb().toString(), sql).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("sqlite3 %s: %s", sql, out).isZero();
+        return out.lines().toList();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
