@@ -10,10 +10,10 @@ public final class PolicyRegistry {
 
     private final Map<String, OperationPolicy> policies = new ConcurrentHashMap<>();
 
-    /** A registry with every built-in policy ({@code user-provisioning}). */
+    /** A registry with every built-in policy ({@code user-provisioning}, {@code quota-change}, {@code migration-followup}). */
     public static PolicyRegistry defaults() {
         PolicyRegistry r = new PolicyRegistry();
-        r.register(new UserProvisioningPolicy());
+        r.register(new UserProvisioningPolicy()).register(new QuotaChangePolicy()).register(new MigrationFollowupPolicy());
         return r;
     }
 

@@ -146,13 +146,13 @@ class SimEngineTest {
 
     @Test
     void an_unknown_operation_fails_at_once_saying_there_is_no_policy() throws Exception {
-        ObjectNode item = TestBodies.item("quota-change", "apply", "q1", Map.of("quota", "5"), DB);
+        ObjectNode item = TestBodies.item("invoice-archive", "apply", "q1", Map.of("quota", "5"), DB);
         JsonNode msg = onlyItem(engine().reply(bytes(TestBodies.turn1(TestBodies.prompt(item))), 1));
         JsonNode answer = JSON.readTree(textOf(msg));
         assertSchemaShaped(answer);
         assertThat(answer.get("item_id").asText()).isEqualTo("q1");
         assertThat(answer.get("status").asText()).isEqualTo("failure");
-        assertThat(answer.get("message").asText()).contains("no scripted policy for operation 'quota-change'");
+        assertThat(answer.get("message").asText()).contains("no scripted policy for operation 'invoice-archive'");
     }
 
     @Test
