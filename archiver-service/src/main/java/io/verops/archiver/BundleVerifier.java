@@ -168,9 +168,9 @@ public final class BundleVerifier {
         keyId = SigningKey.keyIdOf(key);
         byte[] pae = Dsse.pae(payloadType, payload);
         List<String> named = new ArrayList<>();
-        boolean valid = false;
+        String validKeyId = null;
         for (JsonNode s : env.path("signatures")) {
-            named.add(s.path("keyid").asText("(none)"));
+            named.add(s.path("keyid").asText(""));
             byte[] sig;
             try {
                 sig = Base64.getDecoder().decode(s.path("sig").asText(""));
@@ -178,17 +178,22 @@ public final class BundleVerifier {
                 continue;
             }
             if (SigningKey.verify(key, pae, sig)) {
-                valid = true;
+                validKeyId = s.path("keyid").asText("");
                 break;
             }
         }
         if (named.isEmpty()) {
             throw new Discrepancy(Manifest.FILE + ": the envelope holds no signature");
         }
-        if (!valid) {
+        if (validKeyId != null && !validKeyId.isEmpty() && !validKeyId.equals(keyId)) {
+            // keyid is not covered by the signature; verops writes the key's id there, so a different one was edited
+            throw new Discrepancy(Manifest.FILE + ": the signature verifies, but its keyid " + shortHex(validKeyId)
+                    + " is not the id of the key from " + keyDescription + " (" + shortHex(keyId) + ")");
+        }
+        if (validKeyId == null) {
             throw new Discrepancy(Manifest.FILE + ": signature does not verify with the key from " + keyDescription
                     + " (key " + shortHex(keyId) + "; the envelope's signature names key "
-                    + String.join(", ", named.stream().map(BundleVerifier::shortHex).toList()) + ")");
+                    + String.join(", ", named.stream().map(k -> k.isEmpty() ? "(none)" : shortHex(k)).toList()) + ")");
         }
         JsonNode statement = parseJson(payload, Manifest.FILE + " payload");
         if (!Manifest.STATEMENT_TYPE.equals(statement.path("_type").asText())) {
