@@ -2,6 +2,7 @@ package io.verops.ingest.service;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -78,7 +79,7 @@ class IngestServiceTest {
                 .then().statusCode(422)
                 .contentType("application/json")
                 .body("error", equalTo("batch refused"))
-                .body("problems", hasItem(startsWith("HTTP body: unknown column 'shoe_size'")));
+                .body("problems", hasItem(containsString("unknown column 'shoe_size'")));
         assertThat(endOffsetSum(Topics.withDefaultPrefix().items())).isEqualTo(before);
     }
 
@@ -98,7 +99,8 @@ class IngestServiceTest {
                 .when().post("/batches")
                 .then().statusCode(404)
                 .contentType("application/json")
-                .body("error", startsWith("unknown operation 'no-such-operation' (known: user-provisioning"));
+                .body("error", startsWith("unknown operation 'no-such-operation' (known: "))
+                .body("error", containsString("user-provisioning"));
     }
 
     @Test
