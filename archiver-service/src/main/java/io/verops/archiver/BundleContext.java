@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * the model provider, the operations' definitions, and where its signing key comes from. Per-batch facts
  * (input digest, times, approver) come from the batch's own events.
  *
+ * @param veropsVersion the verops release; null or blank for a build run from classes ("development")
  * @param modelProvider where codex sent its model requests ("codex-sim", "openai-api"), or null when unknown
  */
 public record BundleContext(String veropsVersion, String codexVersion, String modelProvider,
@@ -27,7 +28,7 @@ public record BundleContext(String veropsVersion, String codexVersion, String mo
     public static final String UNKNOWN = "unknown";
 
     public BundleContext {
-        veropsVersion = veropsVersion == null || veropsVersion.isBlank() ? UNKNOWN : veropsVersion;
+        veropsVersion = veropsVersion == null || veropsVersion.isBlank() ? "development" : veropsVersion;
         codexVersion = codexVersion == null || codexVersion.isBlank() ? UNKNOWN : codexVersion;
         operations = Map.copyOf(operations);
         Objects.requireNonNull(keys, "keys == null");
