@@ -1,26 +1,38 @@
 package io.verops.core.operation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.verops.core.Phase;
 import io.verops.core.schema.JsonSchema;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Everything about one kind of batch, loaded from its folder under {@code operations/}: the fields and their
- * normalisation, the instructions to the agent, the output schema, the apply policy, model and limits.
+ * normalisation, the instructions to the agent, the output schema, the apply policy, model and limits, the
+ * post-conditions verops checks on the target after each item, and the batch gates.
  */
 public record Operation(String name, String description, Path folder, String instructions,
                         JsonSchema outputSchema, Path outputSchemaFile, JsonNode outputSchemaJson,
                         List<FieldSpec> fields, List<String> identity, ApplyPolicy apply, String sandbox,
                         ModelChoice model, Limits limits, Target target, String definitionSha256,
-                        CommandPolicy policy) {
+                        CommandPolicy policy, List<PostCondition> postConditions, Gates gates) {
     public Operation {
         Objects.requireNonNull(name, "name == null");
         fields = List.copyOf(fields);
         identity = List.copyOf(identity);
         policy = policy == null ? CommandPolicy.NONE : policy;
+        postConditions = postConditions == null ? List.of() : List.copyOf(postConditions);
+        gates = gates == null ? Gates.DEFAULT : gates;
+    }
+
+    /** The post-conditions verops checks after an item's run in this phase, in declaration order. */
+    public List<PostCondition> postConditions(Phase phase) {
+        return postConditions.stream().filter(p -> p.phase() == phase).toList();
     }
 
     public Optional<FieldSpec> field(String fieldName) {
@@ -47,6 +59,51 @@ public record Operation(String name, String description, Path folder, String ins
      * {@code setupSql} when missing. {@code database} is relative to the verops home unless absolute.
      */
     public record Target(String database, Path setupSql) {
+        /** The database file: {@code database} resolved against the verops home, absolute. */
+        public Path resolve(Path home) {
+            Path p = Path.of(database);
+            return (p.isAbsolute() ? p : home.resolve(p)).toAbsolutePath().normalize();
+        }
+    }
+
+    /**
+     * A check that verops runs itself, not through the agent, against the target after an item's run: a read-only
+     * SQL query with the item's fields bound as {@code :name} parameters, and the rows it must return.
+     *
+     * @param phase  {@code apply}: the claimed change is there; {@code dry_run}: nothing changed
+     * @param expect the exact rows (column to value, in order); a value {@code ":field"} stands for that field of
+     *               the item, any other value for itself (compared as text, null only with null)
+     */
+    public record PostCondition(String name, String description, Phase phase, SqlTemplate query,
+                                List<Map<String, JsonNode>> expect) {
+        public PostCondition {
+            Objects.requireNonNull(name, "name == null");
+            Objects.requireNonNull(phase, "phase == null");
+            Objects.requireNonNull(query, "query == null");
+            expect = expect.stream().map(r -> Collections.unmodifiableMap(new LinkedHashMap<>(r))).toList();
+        }
+
+        /** The field an expected value stands for, or null when it is a value of its own. */
+        public static String fieldReference(JsonNode value) {
+            if (value != null && value.isTextual() && value.asText().matches(":[A-Za-z_][A-Za-z0-9_]*")) {
+                return value.asText().substring(1);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The batch gates' settings beyond the failure threshold ({@link Limits#failureThreshold}) and the error-flood
+     * limit ({@link CommandPolicy#errorFloodLimit}).
+     *
+     * @param minSample                how many items of a phase must have a verdict before the failure ratio is
+     *                                 judged (the whole phase when it has fewer items)
+     * @param destructiveOutputAllowed whether a tool's output may report something deleted, dropped or truncated
+     *                                 without halting the batch
+     */
+    public record Gates(int minSample, boolean destructiveOutputAllowed) {
+        public static final int DEFAULT_MIN_SAMPLE = 20;
+        public static final Gates DEFAULT = new Gates(DEFAULT_MIN_SAMPLE, false);
     }
 
     /**

@@ -45,7 +45,8 @@ public final class OperationCatalog {
             Map.entry("minimum", Set.of(FieldType.AMOUNT, FieldType.INTEGER)),
             Map.entry("maximum", Set.of(FieldType.AMOUNT, FieldType.INTEGER)));
     private static final Set<String> KNOWN_KEYS = Set.of("name", "description", "instructions", "output_schema",
-            "identity", "fields", "apply", "sandbox", "model", "limits", "target", "policy");
+            "identity", "fields", "apply", "sandbox", "model", "limits", "target", "policy", "post_conditions",
+            "gates");
     private static final Set<String> POLICY_KEYS = Set.of("allowed_commands", "forbidden", "write_patterns",
             "error_flood_limit");
     private static final Set<String> RULE_KEYS = Set.of("name", "pattern", "unless");
@@ -254,12 +255,16 @@ public final class OperationCatalog {
             target = new Operation.Target(db, setup);
         }
         Operation.CommandPolicy policy = policy(file, def.get("policy"), problems);
+        List<Operation.PostCondition> postConditions = VerificationDefinitions.postConditions(file,
+                def.get("post_conditions"), fields, target != null, problems);
+        Operation.Gates gates = VerificationDefinitions.gates(file, def.get("gates"), problems);
         if (!problems.isEmpty()) {
             throw new OperationDefinitionException(problems);
         }
         String digest = Digests.sha256Hex(defText.getBytes(StandardCharsets.UTF_8));
         return new Operation(name, text(def, "description"), dir, instructions, outputSchema, outputSchemaFile,
-                outputSchemaJson, fields, identity, applyPolicy, sandbox, modelChoice, lim, target, digest, policy);
+                outputSchemaJson, fields, identity, applyPolicy, sandbox, modelChoice, lim, target, digest, policy,
+                postConditions, gates);
     }
 
     /** Reads {@code policy}: the command policy the hooks enforce. Every pattern must be portable POSIX ERE. */
