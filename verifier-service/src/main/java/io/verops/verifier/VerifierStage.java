@@ -1,27 +1,145 @@
 package io.verops.verifier;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.verops.core.ItemStatus;
 import io.verops.core.Json;
 import io.verops.core.kafka.IncomingRecord;
 import io.verops.core.kafka.Publisher;
+import io.verops.core.messages.AuditMessage;
+import io.verops.core.messages.Check;
+import io.verops.core.messages.ControlMessage;
+import io.verops.core.messages.Evidence;
 import io.verops.core.messages.ResultMessage;
 import io.verops.core.messages.VerdictMessage;
+import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.verifier.internal.BatchView;
+import io.verops.verifier.internal.PostConditionRunner;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The verifier stage: one result in, one verdict out (keyed by batch, for the archiver). */
-public final class VerifierStage {
+/**
+ * The verifier stage: one result in, one verdict out (keyed by batch, for the archiver). Before judging, it runs
+ * the operation's post-conditions on the target; after judging, it evaluates the batch gates of the item's phase
+ * and, when one fires, halts the batch on the control topic. Every gate evaluation that fires, and each gate's
+ * closing evaluation when a phase's last verdict is in, goes to the audit topic as a {@code verops.gate} event,
+ * published before the verdict that caused it.
+ */
+public final class VerifierStage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VerifierStage.class);
+    /** How long one post-condition query may take. */
+    public static final Duration POST_CONDITION_TIMEOUT = Duration.ofSeconds(30);
+    public static final String GATE_EVENT = "verops.gate";
+
     private final OperationCatalog catalog;
     private final Publisher publisher;
+    private final VerifierSettings settings;
+    private final Clock clock;
+    private final BatchView view;
+    private final PostConditionRunner postConditions;
 
-    public VerifierStage(OperationCatalog catalog, Publisher publisher) {
+    public VerifierStage(OperationCatalog catalog, Publisher publisher, VerifierSettings settings, Clock clock) {
         this.catalog = Objects.requireNonNull(catalog, "catalog == null");
         this.publisher = Objects.requireNonNull(publisher, "publisher == null");
+        this.settings = Objects.requireNonNull(settings, "settings == null");
+        this.clock = Objects.requireNonNull(clock, "clock == null");
+        this.postConditions = new PostConditionRunner("sqlite3", POST_CONDITION_TIMEOUT);
+        this.view = new BatchView(publisher.settings());
     }
 
-    public void handle(IncomingRecord record) {
+    public void handle(IncomingRecord record) throws InterruptedException {
         ResultMessage result = Json.convert(record.json(), ResultMessage.class);
-        VerdictMessage verdict = Verifier.judge(result, catalog.require(result.operation()));
+        Operation op = catalog.require(result.operation());
+        view.catchUp();
+        Map<String, String> fields = view.fields(result.batchId(), result.phase(), result.itemId()).orElse(null);
+        Check post = result.skipped() != null ? null
+                : postConditions.run(op, result.phase(), settings.database(op), fields);
+        VerdictMessage verdict = Verifier.judge(result, op, fields == null ? Map.of() : fields, post);
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        synchronized (view) {
+            view.catchUp();
+            BatchView.PhaseState phase = view.record(verdict);
+            if (view.halt(verdict.batchId()).isEmpty()) {
+                List<Gates.Evaluation> evaluations = evaluate(op, phase, verdict, result.evidence());
+                for (Gates.Evaluation g : evaluations) {
+                    sent.add(publisher.send(publisher.settings().topics().audit(), verdict.batchId(),
+                            gateEvent(verdict, g)));
+                }
+                evaluations.stream().filter(Gates.Evaluation::halts).findFirst().ifPresent(g -> {
+                    ControlMessage halt = new ControlMessage(ControlMessage.Type.HALTED, verdict.batchId(),
+                            verdict.operation(), verdict.phase(), "verops verifier (gate " + g.name() + ")",
+                            g.detail(), new ControlMessage.Gate(g.name(), g.observed(), g.threshold(),
+                            "batch halted: " + g.detail()), clock.instant());
+                    sent.add(publisher.send(publisher.settings().topics().control(), verdict.batchId(), halt));
+                    view.rememberHalt(halt);
+                    LOG.info("batch {} ({}): gate {} halted it: {}", verdict.batchId(), verdict.phase().wire(),
+                            g.name(), g.detail());
+                });
+                Publisher.await(sent);
+            }
+        }
         Publisher.await(List.of(publisher.send(publisher.settings().topics().verdicts(), verdict.batchId(), verdict)));
+    }
+
+    /**
+     * The gate evaluations this verdict causes: the output gates on its own evidence when they fire, the failure
+     * ratio when it fires, and every gate's closing evaluation once the phase's last verdict is in.
+     */
+    private static List<Gates.Evaluation> evaluate(Operation op, BatchView.PhaseState phase, VerdictMessage v,
+                                                   Evidence evidence) {
+        List<Gates.Evaluation> out = new ArrayList<>();
+        if (evidence != null && v.status() != ItemStatus.SKIPPED) {
+            String item = "item " + v.itemId() + ": ";
+            Gates.Worst flood = Gates.worstErrorFlood(evidence);
+            Gates.Worst destructive = Gates.destructive(evidence);
+            phase.noteOutputs(flood.value(), flood.where() == null ? null : item + flood.where(), destructive.count(),
+                    destructive.where() == null ? null : item + destructive.where());
+            Gates.Evaluation d = Gates.destructiveOutput(destructive.count(), op.gates().destructiveOutputAllowed(),
+                    destructive.where() == null ? null : item + destructive.where());
+            Gates.Evaluation f = Gates.errorFlood(flood.value(), op.policy().errorFloodLimit(),
+                    flood.where() == null ? null : item + flood.where());
+            for (Gates.Evaluation g : List.of(d, f)) {
+                if (g.halts()) {
+                    out.add(g);
+                }
+            }
+        }
+        Gates.Evaluation ratio = Gates.failureRatio(phase.failed(), phase.judged(), phase.planned(),
+                phase.complete(), op.limits().failureThreshold(), op.gates().minSample());
+        if (ratio.halts()) {
+            out.add(ratio);
+        }
+        if (out.isEmpty() && phase.complete() && phase.claimFinal()) {
+            out.add(ratio);
+            out.add(Gates.errorFlood(phase.maxErrorLines(), op.policy().errorFloodLimit(), phase.maxErrorWhere()));
+            out.add(Gates.destructiveOutput(phase.destructiveOutputs(), op.gates().destructiveOutputAllowed(),
+                    phase.firstDestructive()));
+        }
+        return out;
+    }
+
+    private AuditMessage gateEvent(VerdictMessage v, Gates.Evaluation g) {
+        ObjectNode e = Json.mapper().createObjectNode();
+        e.put("type", GATE_EVENT);
+        e.put("name", g.name());
+        e.put("threshold", g.threshold());
+        e.put("observed", g.observed());
+        e.put("outcome", g.outcome().wire());
+        e.put("detail", g.detail());
+        e.put("after_item", v.itemId());
+        return new AuditMessage(v.batchId(), v.operation(), null, v.phase(), 0, 0, "verops", e, clock.instant());
+    }
+
+    @Override
+    public void close() {
+        view.close();
     }
 }

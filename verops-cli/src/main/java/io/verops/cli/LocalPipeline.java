@@ -14,6 +14,7 @@ import io.verops.executor.BatchStateView;
 import io.verops.executor.ExecutorSettings;
 import io.verops.executor.ExecutorStage;
 import io.verops.ingest.IngestStage;
+import io.verops.verifier.VerifierSettings;
 import io.verops.verifier.VerifierStage;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,7 +60,9 @@ public final class LocalPipeline implements AutoCloseable {
             pipeline.closeables.add(state);
             ExecutorStage executor = new ExecutorStage(catalog, executorSettings, publisher, clock, state);
             ApprovalCoordinator coordinator = new ApprovalCoordinator(catalog, publisher, clock);
-            VerifierStage verifier = new VerifierStage(catalog, publisher);
+            VerifierStage verifier = new VerifierStage(catalog, publisher, new VerifierSettings(
+                    executorSettings.home(), executorSettings.targetDatabases()), clock);
+            pipeline.closeables.add(verifier);
             ArchiverStage archiver = new ArchiverStage(reports, publisher, clock, BundleContext.of(catalog,
                     LocalPipeline.class.getPackage().getImplementationVersion(),
                     BundleContext.probeCodexVersion(executorSettings.codexBinary()),

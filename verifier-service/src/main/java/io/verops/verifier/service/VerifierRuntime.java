@@ -7,10 +7,13 @@ import io.verops.core.kafka.Publisher;
 import io.verops.core.kafka.StageLoop;
 import io.verops.core.kafka.TopicSetup;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.verifier.VerifierSettings;
 import io.verops.verifier.VerifierStage;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,7 @@ public class VerifierRuntime {
     private volatile KafkaSettings kafka;
     private volatile Publisher publisher;
     private volatile StageLoop loop;
+    private volatile VerifierStage stage;
 
     public VerifierRuntime(VerifierConfig config) {
         this.config = config;
@@ -44,7 +48,8 @@ public class VerifierRuntime {
             TopicSetup.ensureTopics(k);
         }
         publisher = new Publisher(k, "verifier");
-        VerifierStage stage = new VerifierStage(catalog, publisher);
+        stage = new VerifierStage(catalog, publisher,
+                new VerifierSettings(config.home().toAbsolutePath().normalize(), Map.of()), Clock.systemUTC());
         loop = new StageLoop("verifier", k, GROUP_ID, List.of(k.topics().results()), stage::handle, CONCURRENCY,
                 publisher, false).start();
         kafka = k;
@@ -54,6 +59,9 @@ public class VerifierRuntime {
     void stop(@Observes ShutdownEvent event) {
         if (loop != null) {
             loop.close();
+        }
+        if (stage != null) {
+            stage.close();
         }
         if (publisher != null) {
             publisher.close();

@@ -1,0 +1,138 @@
+package io.verops.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.verops.core.Json;
+import io.verops.core.Phase;
+import io.verops.core.messages.Check;
+import io.verops.core.operation.Operation;
+import io.verops.verifier.internal.PostConditionRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Post-conditions run by verops on a real SQLite target through the sqlite3 CLI. */
+class PostConditionsTest {
+    static final Operation OP = TestOperations.userProvisioning();
+    final PostConditionRunner runner = new PostConditionRunner("sqlite3", Duration.ofSeconds(30));
+    Path db;
+
+    @BeforeEach
+    void target() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "post")), "db");
+        db = dir.resolve("users.db");
+        sqlite(db, Files.readString(TestOperations.root().resolve("operations/user-provisioning/target-setup.sql")));
+        sqlite(db, "INSERT INTO users VALUES('ann@example.com', 'viewer', 'ops', '2026-01-01T00:00:00Z');"
+                + "INSERT INTO users VALUES('o''brien@example.com', 'admin', 'sales, \"north\"; DROP TABLE users; --', "
+                + "'2026-01-01T00:00:00Z');");
+    }
+
+    static void sqlite(Path db, String sql) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sqlite3", db.toString()).redirectErrorStream(true).start();
+        p.getOutputStream().write(sql.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    @Test
+    void theAppliedUserIsFoundWithItsRoleAndTeamAndTheCheckRecordsWhatItRanAndSaw() throws Exception {
+        Check c = runner.run(OP, Phase.APPLY, db, Map.of("email", "ann@example.com", "role", "viewer", "team", "ops"));
+        assertThat(c.outcome()).isEqualTo(Check.Outcome.PASS);
+        assertThat(c.detail()).isEqualTo("1 post-condition(s) hold on users.db");
+        Check.Observation o = c.observations().get(0);
+        assertThat(o.name()).isEqualTo("user-created");
+        assertThat(o.command()).isEqualTo("sqlite3 -readonly -json '" + db + "' 'SELECT role, team, created_at IS NOT "
+                + "NULL AS has_created_at FROM users WHERE email = '\\''ann@example.com'\\'''");
+        assertThat(o.expected()).isEqualTo("[{\"role\":\"viewer\",\"team\":\"ops\",\"has_created_at\":1}]");
+        assertThat(o.observed()).isEqualTo("[{\"role\":\"viewer\",\"team\":\"ops\",\"has_created_at\":1}]");
+    }
+
+    @Test
+    void theShownCommandRunsAgainInAShellWithTheSameAnswer() throws Exception {
+        Check c = runner.run(OP, Phase.APPLY, db, Map.of("email", "o'brien@example.com", "role", "admin",
+                "team", "sales, \"north\"; DROP TABLE users; --"));
+        assertThat(c.outcome()).as(c.toString()).isEqualTo(Check.Outcome.PASS);
+        Process p = new ProcessBuilder("bash", "-c", c.observations().get(0).command()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).isEqualTo(c.observations().get(0).observed());
+    }
+
+    @Test
+    void valuesAreBoundAsDataSoAHostileValueFindsNothingAndChangesNothing() throws Exception {
+        Check c = runner.run(OP, Phase.APPLY, db, Map.of("email", "x' OR '1'='1", "role", "viewer", "team", "ops"));
+        assertThat(c.outcome()).isEqualTo(Check.Outcome.FAIL);
+        assertThat(c.observations().get(0).observed()).isEqualTo("[]");
+        Check drop = runner.run(OP, Phase.DRY_RUN, db, Map.of("email", "'; DROP TABLE users; --", "role", "viewer",
+                "team", "ops"));
+        assertThat(drop.outcome()).isEqualTo(Check.Outcome.PASS);
+        Check still = runner.run(OP, Phase.APPLY, db, Map.of("email", "ann@example.com", "role", "viewer", "team",
+                "ops"));
+        assertThat(still.outcome()).isEqualTo(Check.Outcome.PASS);
+    }
+
+    @Test
+    void aMissingUserFailsWithExpectedAndObservedRows() throws Exception {
+        Check c = runner.run(OP, Phase.APPLY, db, Map.of("email", "bob@example.com", "role", "editor", "team", "x"));
+        assertThat(c.failed()).isTrue();
+        assertThat(c.detail()).isEqualTo("'user-created': expected [{\"role\":\"editor\",\"team\":\"x\","
+                + "\"has_created_at\":1}], observed []");
+    }
+
+    @Test
+    void aWrongRoleFails() throws Exception {
+        Check c = runner.run(OP, Phase.APPLY, db, Map.of("email", "ann@example.com", "role", "admin", "team", "ops"));
+        assertThat(c.failed()).isTrue();
+        assertThat(c.observations().get(0).observed()).contains("\"role\":\"viewer\"");
+    }
+
+    @Test
+    void inADryRunTheUserMustStillNotExist() throws Exception {
+        assertThat(runner.run(OP, Phase.DRY_RUN, db, Map.of("email", "bob@example.com", "role", "editor",
+                "team", "x")).outcome()).isEqualTo(Check.Outcome.PASS);
+        Check exists = runner.run(OP, Phase.DRY_RUN, db, Map.of("email", "ann@example.com", "role", "viewer",
+                "team", "ops"));
+        assertThat(exists.failed()).isTrue();
+        assertThat(exists.detail()).isEqualTo("'user-not-created-yet': expected [{\"users\":0}], observed [{\"users\":1}]");
+    }
+
+    @Test
+    void anUnreadableTargetOrUnknownFieldsFailTheCheck() throws Exception {
+        Check missing = runner.run(OP, Phase.APPLY, db.resolveSibling("nope.db"), Map.of("email", "a@b.c", "role",
+                "viewer", "team", "t"));
+        assertThat(missing.failed()).isTrue();
+        assertThat(missing.observations().get(0).observed()).startsWith("sqlite3 exited 1: Error: unable to open database");
+        assertThat(runner.run(OP, Phase.APPLY, db, null).detail()).startsWith("the item's fields are unknown");
+        assertThat(runner.run(OP, Phase.APPLY, null, Map.of()).detail())
+                .isEqualTo("the operation has no target database to check");
+    }
+
+    @Test
+    void anOperationWithoutPostConditionsForThePhaseHasNoCheck() throws Exception {
+        Operation none = TestOperations.userProvisioning(def -> def.remove("post_conditions"));
+        assertThat(runner.run(none, Phase.APPLY, db, Map.of())).isNull();
+    }
+
+    @Test
+    void secretFieldsNeverAppearInTheRecord() throws Exception {
+        Operation secret = TestOperations.userProvisioning(def -> {
+            for (var f : def.get("fields")) {
+                if (f.path("name").asText().equals("team")) {
+                    ((ObjectNode) f).put("secret", true);
+                }
+            }
+        });
+        Check c = runner.run(secret, Phase.APPLY, db, Map.of("email", "ann@example.com", "role", "viewer",
+                "team", "ops"));
+        assertThat(c.outcome()).isEqualTo(Check.Outcome.PASS);
+        String recorded = Json.write(c);
+        assertThat(recorded).doesNotContain("\"ops\"").contains("<secret>");
+    }
+}
