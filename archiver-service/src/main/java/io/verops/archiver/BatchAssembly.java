@@ -25,6 +25,7 @@ public final class BatchAssembly {
     private BatchEvent accepted;
     private final Map<String, VerdictMessage> verdicts = new LinkedHashMap<>();
     private final Map<String, List<AuditMessage>> audit = new HashMap<>();
+    private final Map<String, List<AuditMessage>> itemPipelineEvents = new HashMap<>();
     private final List<AuditMessage> pipelineEvents = new ArrayList<>();
     private final List<ControlMessage> halts = new ArrayList<>();
 
@@ -49,10 +50,12 @@ public final class BatchAssembly {
     }
 
     public void audit(AuditMessage a) {
-        if (a.itemId() == null || !"codex".equals(a.source())) {
+        if (a.itemId() == null) {
             pipelineEvents.add(a);
-        } else {
+        } else if ("codex".equals(a.source())) {
             audit.computeIfAbsent(a.itemId(), k -> new ArrayList<>()).add(a);
+        } else {
+            itemPipelineEvents.computeIfAbsent(a.itemId(), k -> new ArrayList<>()).add(a);
         }
     }
 
@@ -92,13 +95,19 @@ public final class BatchAssembly {
         return true;
     }
 
-    /** The item's codex events, in the order codex emitted them (attempt, then sequence). */
+    /**
+     * The item's events in order: its codex events as codex emitted them (by sequence, which runs on across
+     * attempts), with the pipeline's own events of the item (e.g. a retry, numbered with the sequence of the next
+     * codex event) placed before the codex event of the same number.
+     */
     public List<AuditMessage> auditOf(String itemId) {
         List<AuditMessage> list = new ArrayList<>(audit.getOrDefault(itemId, List.of()));
-        list.sort(Comparator.comparingInt(AuditMessage::seq));
+        list.addAll(itemPipelineEvents.getOrDefault(itemId, List.of()));
+        list.sort(Comparator.comparingInt(AuditMessage::seq).thenComparing(a -> "codex".equals(a.source())));
         return list;
     }
 
+    /** The pipeline's events that concern the batch as a whole (no item), in arrival order. */
     public List<AuditMessage> pipelineEvents() {
         return List.copyOf(pipelineEvents);
     }

@@ -185,4 +185,19 @@ class BundleWriterTest {
                 Files.getPosixFilePermissions(keys.resolve(KeySettings.PRIVATE_KEY_FILE)))).isEqualTo("rw-------");
         assertThat(Files.readString(keys.resolve(KeySettings.PUBLIC_KEY_FILE))).isEqualTo(first.publicKeyPem());
     }
+
+    @Test
+    void anItemsOwnPipelineEventSitsAmongItsCodexEventsAndIsNotCountedAsOne() throws Exception {
+        SampleBatch batch = new SampleBatch("b-11", Phase.APPLY);
+        batch.audit.add(new io.verops.core.messages.AuditMessage("b-11", SampleBatch.OPERATION, "ann@example.com",
+                Phase.APPLY, 1, 2, "verops", Json.mapper().createObjectNode().put("type", "verops.retry"), NOW));
+        Path bundle = write(batch);
+
+        List<String> types = Bundles.lines(bundle.resolve("audit.jsonl")).stream().map(Json::parse)
+                .filter(n -> n.path("item_id").asText().equals("ann@example.com"))
+                .map(n -> n.path("event").path("type").asText()).toList();
+        assertThat(types).containsExactly("thread.started", "turn.started", "verops.retry", "turn.completed",
+                "verops.item.verdict");
+        assertThat(BundleVerifier.verify(bundle, null).ok()).isTrue();
+    }
 }
