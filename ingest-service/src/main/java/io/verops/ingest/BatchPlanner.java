@@ -115,7 +115,7 @@ public final class BatchPlanner {
                 }
             }
             if (problems != null) {
-                String msg = "needs input: " + problems.stream().map(p -> p.field() + ": " + p.reason())
+                String msg = "needs input: " + problems.stream().map(p -> p.field() + " " + p.reason())
                         .collect(Collectors.joining("; "));
                 notExecuted.add(new BatchEvent.RowOutcome(r.row(), identity == null ? "row-" + r.row() : identity,
                         ItemStatus.NEEDS_INPUT, msg, normalized, problems, changeList));

@@ -76,7 +76,7 @@ class BadBatchCorpusTest {
             assertThat(p.field()).isEqualTo(field);
             assertThat(p.reason()).contains(fragment);
         });
-        assertThat(flagged.message()).contains(field + ": ").contains(fragment);
+        assertThat(flagged.message()).contains(field + " ").contains(fragment);
         assertThat(plan.items()).extracting(i -> i.row()).doesNotContain(row);
     }
 

@@ -66,7 +66,7 @@ class BatchPlannerTest {
                 new BatchEvent.FieldProblem("starts",
                         "invalid date '31/31/2026': not a date with the day first (there is no month 31) nor with the month first (there is no month 31)"),
                 new BatchEvent.FieldProblem("count", "invalid integer '-1': -1 is below the minimum of 0"));
-        assertThat(row.message()).startsWith("needs input: email: invalid email 'bob@'");
+        assertThat(row.message()).startsWith("needs input: email invalid email 'bob@'");
         assertThat(row.fields()).containsOnlyKeys("id");
     }
 

@@ -37,7 +37,7 @@ class IntegerNormalizationTest {
             "12.5|invalid integer '12.5': not a whole number",
             "12.0|not a whole number",
             "1e3|unexpected character 'e'",
-            "twelve|unexpected character 't'",
+            "twelve|invalid integer 'twelve': not a number",
             "-|no digits",
             "1.000.000|'.' appears 2 times",
             "12345678901234567890123456789012345678901|more than 40 digits"})

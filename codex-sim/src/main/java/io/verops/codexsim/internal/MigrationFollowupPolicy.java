@@ -92,7 +92,7 @@ public final class MigrationFollowupPolicy implements OperationPolicy {
     private Step afterTool(PolicyContext ctx, Check c, ToolResult r) {
         String intent = r.intent() == null ? COUNT : r.intent();
         FinalAnswer claim = FinalAnswer.success(ctx.itemId(), ctx.dryRun(), "Table " + c.table + " holds "
-                + c.range() + " rows, as expected.", List.of());
+                + c.range() + ", as expected.", List.of());
         return switch (intent) {
             case COUNT -> new Step.Final(afterCount(ctx, c, r), claim);
             case FAIL_COUNT -> new Step.Final(failed(ctx, "Counting the rows of table "
@@ -113,7 +113,7 @@ public final class MigrationFollowupPolicy implements OperationPolicy {
         if (!r.exitedZero()) {
             if (r.output().contains("no such table")) {
                 return FinalAnswer.failure(ctx.itemId(), ctx.dryRun(), "Table " + c.table + " does not exist in "
-                        + c.db + " (expected " + c.range() + " rows).");
+                        + c.db + " (expected " + c.range() + ").");
             }
             return failed(ctx, "Counting the rows of table " + c.table + " in " + c.db, r);
         }
@@ -151,7 +151,8 @@ public final class MigrationFollowupPolicy implements OperationPolicy {
         }
 
         String range() {
-            return maxRows == null ? "at least " + minRows : minRows + " to " + maxRows;
+            long last = maxRows == null ? minRows : maxRows;
+            return (maxRows == null ? "at least " + minRows : minRows + " to " + maxRows) + (last == 1 ? " row" : " rows");
         }
 
         private static Long number(String v) {

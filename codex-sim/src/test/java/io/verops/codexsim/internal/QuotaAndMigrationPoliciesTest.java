@@ -121,7 +121,7 @@ class QuotaAndMigrationPoliciesTest {
         Turns t = run(checkItem("orders", "5", "10", db));
         assertThat(t.cmd()).isEqualTo("sqlite3 -readonly -cmd '.timeout 5000' '" + db + "' 'SELECT count(*) FROM \"orders\";'");
         assertThat(t.answer().get("status").asText()).isEqualTo("success");
-        assertThat(t.answer().get("message").asText()).isEqualTo("Table orders holds 5 rows (expected 5 to 10).");
+        assertThat(t.answer().get("message").asText()).isEqualTo("Table orders holds 5 rows (expected 5 to 10 rows).");
         assertThat(t.answer().get("changes")).isEmpty();
     }
 

@@ -271,6 +271,9 @@ public final class Numbers {
         if (n > MAX_NUMBER_LENGTH) {
             return Parsed.bad("more than " + MAX_NUMBER_LENGTH + " characters");
         }
+        if (s.chars().noneMatch(c -> c >= '0' && c <= '9')) {
+            return Parsed.bad("not a number");
+        }
         char dec = decimalComma ? ',' : '.';
         char group = decimalComma ? '.' : ',';
         int dots = 0;
