@@ -21,6 +21,8 @@ import java.util.Objects;
  * so a verdict may overtake its item's audit events).
  */
 public final class BatchAssembly {
+    /** The audit event type of the verifier's gate evaluations. */
+    static final String GATE_EVENT = "verops.gate";
     private final String batchId;
     private BatchEvent accepted;
     private final Map<String, VerdictMessage> verdicts = new LinkedHashMap<>();
@@ -73,6 +75,24 @@ public final class BatchAssembly {
             return List.copyOf(halts);
         }
         return halts.stream().filter(m -> m.phase() == null || m.phase() == accepted.phase()).toList();
+    }
+
+    /**
+     * The verifier's gates of this phase, one per gate name in the order first seen: the evaluation that fired
+     * when one did, else the last one.
+     */
+    public List<BatchReport.Gate> gates() {
+        Map<String, BatchReport.Gate> byName = new LinkedHashMap<>();
+        for (AuditMessage a : pipelineEvents) {
+            if (GATE_EVENT.equals(a.event().path("type").asText())) {
+                BatchReport.Gate g = BatchReport.Gate.of(a.event(), a.at());
+                BatchReport.Gate seen = byName.get(g.name());
+                if (seen == null || seen.passed()) {
+                    byName.put(g.name(), g);
+                }
+            }
+        }
+        return List.copyOf(byName.values());
     }
 
     public int verdictCount() {
@@ -146,6 +166,6 @@ public final class BatchAssembly {
                 counts.getOrDefault(ItemStatus.NEEDS_INPUT, 0), counts.getOrDefault(ItemStatus.INDETERMINATE, 0),
                 accepted.at(), finished, accepted.input(), total,
                 accepted.phase() == io.verops.core.Phase.APPLY ? accepted.approval() : null,
-                halts().stream().map(BatchReport.Halt::of).toList(), null, entries);
+                gates(), halts().stream().map(BatchReport.Halt::of).toList(), null, entries);
     }
 }

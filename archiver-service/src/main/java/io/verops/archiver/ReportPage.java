@@ -143,7 +143,21 @@ public final class ReportPage {
         JsonNode gates = r.path("gates");
         JsonNode halts = r.path("halts");
         boolean any = false;
-        if (gates.isContainerNode() && !gates.isEmpty()) {
+        if (gates.isArray() && !gates.isEmpty()) {
+            h.append("<table id=\"gates-table\"><thead><tr><th>gate</th><th>outcome</th><th class=\"num\">observed</th>"
+                    + "<th class=\"num\">threshold</th><th>detail</th></tr></thead><tbody>");
+            for (JsonNode g : gates) {
+                String outcome = g.path("outcome").asText("");
+                h.append("<tr data-gate=\"").append(esc(g.path("name").asText())).append("\"><td>")
+                        .append(esc(g.path("name").asText())).append("</td><td><span class=\"status ")
+                        .append(outcome.equals("passed") ? "s-success" : "s-failure").append("\">").append(esc(outcome))
+                        .append("</span></td><td class=\"num\">").append(esc(text(g.get("observed"))))
+                        .append("</td><td class=\"num\">").append(esc(text(g.get("threshold"))))
+                        .append("</td><td>").append(esc(text(g.get("detail")))).append("</td></tr>");
+            }
+            h.append("</tbody></table>");
+            any = true;
+        } else if (gates.isObject() && !gates.isEmpty()) {
             h.append(table(gates));
             any = true;
         }
@@ -164,7 +178,7 @@ public final class ReportPage {
             any = true;
         }
         if (!any) {
-            h.append("<p class=\"muted\" id=\"no-halt\">No gate fired and no one halted this batch.</p>");
+            h.append("<p class=\"muted\" id=\"no-halt\">No gate is recorded, and no one halted this batch.</p>");
         }
         h.append("</section>\n");
     }

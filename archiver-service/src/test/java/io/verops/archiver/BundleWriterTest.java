@@ -200,4 +200,24 @@ class BundleWriterTest {
                 "verops.item.verdict");
         assertThat(BundleVerifier.verify(bundle, null).ok()).isTrue();
     }
+
+    @Test
+    void theReportCarriesEachGateAsItFiredOrElseAsLastEvaluated() throws Exception {
+        SampleBatch batch = new SampleBatch("b-12", Phase.APPLY);
+        java.util.function.BiFunction<String, String, io.verops.core.messages.AuditMessage> gate = (name, outcome) ->
+                new io.verops.core.messages.AuditMessage("b-12", SampleBatch.OPERATION, null, Phase.APPLY, 0, 0, "verops",
+                        Json.mapper().createObjectNode().put("type", "verops.gate").put("name", name).put("outcome", outcome)
+                                .put("observed", outcome.equals("passed") ? 0.0 : 0.5).put("threshold", 0.05), NOW);
+        batch.audit.add(gate.apply("failure_ratio", "passed"));
+        batch.audit.add(gate.apply("error_flood", "passed"));
+        batch.audit.add(gate.apply("failure_ratio", "fired"));
+        batch.audit.add(gate.apply("failure_ratio", "passed"));
+        Path bundle = write(batch);
+
+        JsonNode gates = Json.mapper().readTree(bundle.resolve("report.json").toFile()).path("gates");
+        assertThat(gates.findValuesAsText("name")).containsExactly("failure_ratio", "error_flood");
+        assertThat(gates.get(0).path("outcome").asText()).isEqualTo("fired");
+        assertThat(gates.get(0).path("observed").asDouble()).isEqualTo(0.5);
+        assertThat(BundleVerifier.verify(bundle, null).ok()).isTrue();
+    }
 }

@@ -77,4 +77,16 @@ class ReportPageTest {
     private static String hash(String s) {
         return "sha256-" + Base64.getEncoder().encodeToString(Digests.sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void theGatesAreShownWithTheirNumbersAndOutcome() {
+        ObjectNode r = (ObjectNode) report();
+        r.putArray("gates").addObject().put("name", "failure_ratio").put("outcome", "passed").put("observed", 0.0)
+                .put("threshold", 0.05).put("detail", "0 of 8 items failed (0.0% <= 5%)");
+
+        String html = ReportPage.render(r, null);
+
+        assertThat(html).contains("<tr data-gate=\"failure_ratio\"><td>failure_ratio</td><td><span class=\"status s-success\">"
+                + "passed</span></td><td class=\"num\">0.0</td><td class=\"num\">0.05</td><td>0 of 8 items failed (0.0% &lt;= 5%)</td></tr>");
+    }
 }

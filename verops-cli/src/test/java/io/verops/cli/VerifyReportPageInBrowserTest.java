@@ -119,6 +119,7 @@ class VerifyReportPageInBrowserTest {
         assertThat(text("#batch-id")).isEqualTo(report.path("batch_id").asText());
         assertThat(text("#approval-actor")).isEqualTo(report.path("approval").path("actor").asText());
         assertThat(text("#dry-run-link")).isEqualTo(report.path("dry_run_bundle").path("path").asText());
+        assertThat(elements("#gates-table tr[data-gate]")).hasSize(report.path("gates").size());
         List<String> rows = elements("#items tbody tr");
         assertThat(rows).hasSize(report.path("results").size());
         for (int i = 0; i < rows.size(); i++) {
