@@ -13,12 +13,15 @@ import java.util.Objects;
  * <p>Spec syntax (see {@link #parse(String)}): {@code kind[:key=value[,key=value]...]} with keys
  * {@code item}, {@code turn} and {@code times}, e.g. {@code http500:item=bob@example.com,turn=1,times=1}.
  */
-public record Fault(FaultKind kind, String itemId, int turn, int times) {
+public record Fault(FaultKind kind, String itemId, int turn, int times, String phase) {
 
     public Fault {
         Objects.requireNonNull(kind, "kind");
         if (turn < 0) {
             throw new IllegalArgumentException("fault turn must be 0 (any) or a 1-based turn number, got " + turn);
+        }
+        if (phase != null && !phase.equals("dry_run") && !phase.equals("apply")) {
+            throw new IllegalArgumentException("fault phase must be dry_run, apply or null (any), got " + phase);
         }
         if (itemId != null && itemId.isEmpty()) {
             throw new IllegalArgumentException("fault itemId must be null (any item) or non-empty");
@@ -26,8 +29,13 @@ public record Fault(FaultKind kind, String itemId, int turn, int times) {
     }
 
     /** A fault of this kind for any item, any turn, unlimited times. */
+    /** A fault for requests of any phase. */
+    public Fault(FaultKind kind, String itemId, int turn, int times) {
+        this(kind, itemId, turn, times, null);
+    }
+
     public static Fault of(FaultKind kind) {
-        return new Fault(kind, null, 0, 0);
+        return new Fault(kind, null, 0, 0, null);
     }
 
     /**
@@ -55,6 +63,7 @@ public record Fault(FaultKind kind, String itemId, int turn, int times) {
         String itemId = null;
         int turn = 0;
         int times = 0;
+        String phase = null;
         if (colon >= 0) {
             String rest = trimmed.substring(colon + 1);
             if (rest.isBlank()) {
@@ -63,7 +72,7 @@ public record Fault(FaultKind kind, String itemId, int turn, int times) {
             for (String part : rest.split(",", -1)) {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("bad fault spec '" + spec + "': '" + part + "' is not key=value (keys: item, turn, times)");
+                    throw new IllegalArgumentException("bad fault spec '" + spec + "': '" + part + "' is not key=value (keys: item, turn, times, phase)");
                 }
                 String key = part.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT);
                 String value = part.substring(eq + 1).trim();
@@ -81,11 +90,17 @@ public record Fault(FaultKind kind, String itemId, int turn, int times) {
                         }
                     }
                     case "times" -> times = parseInt(spec, "times", value);
-                    default -> throw new IllegalArgumentException("bad fault spec '" + spec + "': unknown key '" + key + "' (keys: item, turn, times)");
+                    case "phase" -> {
+                        phase = value.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+                        if (!phase.equals("dry_run") && !phase.equals("apply")) {
+                            throw new IllegalArgumentException("bad fault spec '" + spec + "': phase must be dry_run or apply, got " + value);
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("bad fault spec '" + spec + "': unknown key '" + key + "' (keys: item, turn, times, phase)");
                 }
             }
         }
-        return new Fault(kind, itemId, turn, times);
+        return new Fault(kind, itemId, turn, times, phase);
     }
 
     /** Renders this fault back into the spec syntax accepted by {@link #parse(String)}. */
@@ -98,6 +113,10 @@ public record Fault(FaultKind kind, String itemId, int turn, int times) {
         }
         if (turn != 0) {
             sb.append(sep).append("turn=").append(turn);
+            sep = ",";
+        }
+        if (phase != null) {
+            sb.append(sep).append("phase=").append(phase);
             sep = ",";
         }
         if (times > 0) {

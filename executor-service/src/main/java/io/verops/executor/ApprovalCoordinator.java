@@ -132,9 +132,11 @@ public final class ApprovalCoordinator {
                         "apply rejected by " + d.actor() + (d.reason() == null ? "" : ": " + d.reason()),
                         p.fields(), List.of()));
             } else if (v == null || v.status() != ItemStatus.SUCCESS) {
-                notExecuted.add(new BatchEvent.RowOutcome(p.row(), p.itemId(), ItemStatus.SKIPPED,
-                        "not applied: its dry run ended " + (v == null ? "without a verdict" : v.status().wire() + ": "
-                                + v.message()), p.fields(), List.of()));
+                // an item whose dry run failed has failed: it is not applied, and the final report says why
+                ItemStatus status = v == null || v.status() == ItemStatus.SKIPPED ? ItemStatus.SKIPPED : v.status();
+                notExecuted.add(new BatchEvent.RowOutcome(p.row(), p.itemId(), status,
+                        "not applied: the dry run " + (v == null ? "gave no verdict" : "ended " + v.status().wire()
+                                + ": " + v.message()), p.fields(), List.of()));
             } else {
                 items.add(p);
                 messages.add(new ItemMessage(batchId, dry.operation(), p.itemId(), p.row(), Phase.APPLY,

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param concurrency how many codex processes run at once
  * @param retryBackoff the base wait before the single retry of a transient failure (doubled, with jitter)
  * @param targetDatabases per operation, a target database path that replaces the operation's own
+ * @param itemTimeout  a wall-clock limit per item that replaces the operations' own; null keeps theirs
  */
 public record ExecutorSettings(Path codexBinary, Path home, Path workRoot, ModelEndpoint endpoint, int concurrency,
-                               Duration retryBackoff, Map<String, Path> targetDatabases) {
+                               Duration retryBackoff, Map<String, Path> targetDatabases, Duration itemTimeout) {
     public ExecutorSettings {
         Objects.requireNonNull(codexBinary, "codexBinary == null");
         Objects.requireNonNull(home, "home == null");
@@ -25,8 +26,22 @@ public record ExecutorSettings(Path codexBinary, Path home, Path workRoot, Model
         Objects.requireNonNull(endpoint, "endpoint == null");
         Objects.requireNonNull(retryBackoff, "retryBackoff == null");
         targetDatabases = targetDatabases == null ? Map.of() : Map.copyOf(targetDatabases);
+        if (itemTimeout != null && (itemTimeout.isNegative() || itemTimeout.isZero())) {
+            throw new IllegalArgumentException("itemTimeout must be positive (found " + itemTimeout + ")");
+        }
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1 (found " + concurrency + ")");
         }
+    }
+
+    /** Settings that keep each operation's own time limit. */
+    public ExecutorSettings(Path codexBinary, Path home, Path workRoot, ModelEndpoint endpoint, int concurrency,
+                            Duration retryBackoff, Map<String, Path> targetDatabases) {
+        this(codexBinary, home, workRoot, endpoint, concurrency, retryBackoff, targetDatabases, null);
+    }
+
+    /** The wall-clock limit of one item of this operation. */
+    public Duration timeoutFor(io.verops.core.operation.Operation op) {
+        return itemTimeout != null ? itemTimeout : Duration.ofSeconds(op.limits().timeoutSeconds());
     }
 }

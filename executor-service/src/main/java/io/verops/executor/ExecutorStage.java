@@ -132,9 +132,10 @@ public final class ExecutorStage {
             Map<String, String> env = new HashMap<>();
             env.put("CODEX_HOME", codexHome.toString());
             env.put("NO_COLOR", "1");
-            run = CodexProcess.run(argv, env, attemptDir, lastMessage, Duration.ofSeconds(op.limits().timeoutSeconds()));
+            Duration limit = settings.timeoutFor(op);
+            run = CodexProcess.run(argv, env, attemptDir, lastMessage, limit);
             codexMillis += run.millis();
-            analysis = RunAnalysis.of(run, op.limits().timeoutSeconds());
+            analysis = RunAnalysis.of(run, (int) limit.toSeconds());
             usage = usage.plus(analysis.usage());
             for (JsonNode event : run.events()) {
                 AuditMessage a = new AuditMessage(item.batchId(), op.name(), item.itemId(), item.phase(), attempt,
@@ -151,6 +152,13 @@ public final class ExecutorStage {
                 break;
             }
             Duration wait = backoff(attempt);
+            var retry = Json.mapper().createObjectNode();
+            retry.put("type", "verops.retry");
+            retry.put("attempt", attempt);
+            retry.put("reason", analysis.failure());
+            retry.put("backoff_ms", wait.toMillis());
+            audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
+                    item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", retry, clock.instant())));
             LOG.info("item {} of batch {}: transient failure ({}), retrying once in {} ms", item.itemId(),
                     item.batchId(), analysis.failure(), wait.toMillis());
             Thread.sleep(wait.toMillis());

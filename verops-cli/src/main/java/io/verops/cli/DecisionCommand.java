@@ -34,7 +34,18 @@ abstract class DecisionCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path home = VeropsHome.resolve();
         var catalog = LocalSession.catalog(home);
-        try (LocalSession session = LocalSession.open(home, catalog, options, null, err)) {
+        Path remembered = LocalSession.rememberedTarget(home, batchId);
+        if (options.targetDb != null && remembered != null
+                && !options.targetDb.toAbsolutePath().normalize().equals(remembered.normalize())) {
+            throw new Main.UsageException("batch " + batchId + " ran its dry run against " + remembered
+                    + "; its apply cannot target " + options.targetDb);
+        }
+        if (options.targetDb == null) {
+            options.targetDb = remembered;
+        }
+        String operationName = LocalSession.rememberedOperation(home, batchId);
+        Operation targetOp = operationName == null ? null : catalog.find(operationName).orElse(null);
+        try (LocalSession session = LocalSession.open(home, catalog, options, targetOp, err)) {
             BatchLedger.Entry entry = BatchLedger.read(session.pipeline.kafka()).get(batchId);
             if (entry == null || entry.dryAccepted == null) {
                 throw new Main.UsageException("no batch '" + batchId + "' is known here (see verops status)");

@@ -44,6 +44,9 @@ final class LocalSession implements AutoCloseable {
 
     static LocalSession open(Path home, OperationCatalog catalog, PipelineOptions o, Operation targetOp, PrintWriter err)
             throws IOException {
+        if (o.itemTimeoutSeconds != null && o.itemTimeoutSeconds < 1) {
+            throw new Main.UsageException("--item-timeout must be at least 1 second (found " + o.itemTimeoutSeconds + ")");
+        }
         if (o.concurrency < 1) {
             throw new Main.UsageException("--concurrency must be at least 1 (found " + o.concurrency + ")");
         }
@@ -79,7 +82,7 @@ final class LocalSession implements AutoCloseable {
             err.println("verops: model: the OpenAI API (OPENAI_API_KEY), each operation's own model");
         }
         ExecutorSettings es = new ExecutorSettings(codex, home, home.resolve("var/work"), endpoint, o.concurrency,
-                Duration.ofSeconds(1), targets);
+                Duration.ofSeconds(1), targets, o.itemTimeoutSeconds == null ? null : Duration.ofSeconds(o.itemTimeoutSeconds));
         err.println("verops: starting the embedded Kafka broker (data in var/kafka) and the stages");
         err.flush();
         try {
@@ -114,6 +117,33 @@ final class LocalSession implements AutoCloseable {
         if (sim != null) {
             sim.close();
         }
+    }
+
+    /** Where the local mode remembers a batch's target override, so that its apply hits what its dry run read. */
+    static Path targetFile(Path home, String batchId) {
+        return home.resolve("var/batches").resolve(batchId + ".target");
+    }
+
+    static void rememberTarget(Path home, String batchId, String operation, Path targetDb) throws IOException {
+        Files.createDirectories(targetFile(home, batchId).getParent());
+        Files.writeString(home.resolve("var/batches").resolve(batchId + ".operation"), operation);
+        if (targetDb != null) {
+            Files.writeString(targetFile(home, batchId), targetDb.toAbsolutePath().toString());
+        }
+    }
+
+    static String rememberedOperation(Path home, String batchId) throws IOException {
+        if (!io.verops.core.BatchIds.isValid(batchId)) {
+            throw new Main.UsageException("'" + batchId + "' is not a batch id");
+        }
+        Path f = home.resolve("var/batches").resolve(batchId + ".operation");
+        return Files.exists(f) ? Files.readString(f).trim() : null;
+    }
+
+    /** The target the batch's run used, or null for the operation's own. */
+    static Path rememberedTarget(Path home, String batchId) throws IOException {
+        Path f = targetFile(home, batchId);
+        return Files.exists(f) ? Path.of(Files.readString(f).trim()) : null;
     }
 
     static String osUser() {

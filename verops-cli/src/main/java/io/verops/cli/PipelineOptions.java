@@ -25,6 +25,9 @@ public final class PipelineOptions {
     @Option(names = "--sim-fault", paramLabel = "SPEC", description = "codex-sim: inject a fault, e.g. off-schema:item=bob@example.com (repeatable)")
     List<String> simFaults = new ArrayList<>();
 
+    @Option(names = "--item-timeout", paramLabel = "SECONDS", description = "wall-clock limit per item, instead of the operation's own")
+    Long itemTimeoutSeconds;
+
     @Option(names = "--timeout-minutes", paramLabel = "MIN", defaultValue = "60", description = "give up waiting for the batch after this long")
     long timeoutMinutes;
 

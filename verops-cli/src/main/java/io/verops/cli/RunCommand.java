@@ -65,6 +65,7 @@ public final class RunCommand implements Callable<Integer> {
         // Refuse bad batches before anything starts: nothing is published for them.
         BatchPlan plan = new BatchPlanner(clock).plan(op, batchId, Phase.DRY_RUN, batch);
 
+        LocalSession.rememberTarget(home, batchId, op.name(), options.targetDb);
         try (LocalSession session = LocalSession.open(home, catalog, options, op, err);
              BatchWatcher watcher = new BatchWatcher(session.pipeline.kafka())) {
             err.println("verops: batch " + batchId + " of " + op.name() + ": " + plan.totalRows() + " rows, "

@@ -21,7 +21,12 @@ public final class FaultBook {
 
     /** Fires the first matching fault of this kind, if any; returns whether one fired. */
     public boolean fire(FaultKind kind, String itemId, int turn) {
-        return fireFirst(Set.of(kind), itemId, turn) != null;
+        return fire(kind, itemId, null, turn);
+    }
+
+    /** As {@link #fire(FaultKind, String, int)}, for a request of a known phase ({@code dry_run} or {@code apply}). */
+    public boolean fire(FaultKind kind, String itemId, String phase, int turn) {
+        return fireFirst(Set.of(kind), itemId, phase, turn) != null;
     }
 
     /**
@@ -29,6 +34,11 @@ public final class FaultBook {
      * that may still fire; returns its kind, or {@code null} when none fired.
      */
     public FaultKind fireFirst(Set<FaultKind> kinds, String itemId, int turn) {
+        return fireFirst(kinds, itemId, null, turn);
+    }
+
+    /** As {@link #fireFirst(Set, String, int)}; a fault bound to a phase fires only in requests of that phase. */
+    public FaultKind fireFirst(Set<FaultKind> kinds, String itemId, String phase, int turn) {
         for (Entry e : entries) {
             Fault f = e.fault;
             if (!kinds.contains(f.kind())) {
@@ -40,6 +50,9 @@ public final class FaultBook {
             if (f.turn() != 0 && f.turn() != turn) {
                 continue;
             }
+            if (f.phase() != null && !f.phase().equals(phase)) {
+                continue;
+            }
             if (e.tryFire()) {
                 return f.kind();
             }
@@ -49,7 +62,11 @@ public final class FaultBook {
 
     /** A {@link FaultSwitch} bound to one item and turn. */
     public FaultSwitch switchFor(String itemId, int turn) {
-        return kind -> fire(kind, itemId, turn);
+        return switchFor(itemId, null, turn);
+    }
+
+    public FaultSwitch switchFor(String itemId, String phase, int turn) {
+        return kind -> fire(kind, itemId, phase, turn);
     }
 
     private static final class Entry {

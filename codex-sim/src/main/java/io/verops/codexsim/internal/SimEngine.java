@@ -48,7 +48,7 @@ public final class SimEngine {
         String itemId = req.itemId();
         int turn = req.turn();
 
-        FaultKind transport = faults.fireFirst(TRANSPORT, itemId, turn);
+        FaultKind transport = faults.fireFirst(TRANSPORT, itemId, req.dryRun() ? "dry_run" : "apply", turn);
         if (transport == FaultKind.HANG) {
             return new Reply.Hang();
         }
@@ -107,7 +107,7 @@ public final class SimEngine {
                     + op + "' (known: " + String.join(", ", policies.operations()) + "); nothing was done."), null);
         }
         PolicyContext ctx = new PolicyContext(req.item(), op, itemId == null ? "" : itemId, dry, req.turn(),
-                req.lastTool(), faults.switchFor(itemId, req.turn()));
+                req.lastTool(), faults.switchFor(itemId, dry ? "dry_run" : "apply", req.turn()));
         try {
             return policy.get().decide(ctx);
         } catch (RuntimeException e) {
@@ -121,20 +121,20 @@ public final class SimEngine {
         String itemId = req.itemId();
         int turn = req.turn();
         FinalAnswer answer = f.honest();
-        if (faults.fire(FaultKind.NON_JSON, itemId, turn)) {
+        if (faults.fire(FaultKind.NON_JSON, itemId, req.dryRun() ? "dry_run" : "apply", turn)) {
             return "All done! I took care of item " + answer.itemId() + " and everything went smoothly. "
                     + "Let me know if there is anything else I can help with.";
         }
-        if (!answer.isSuccess() && faults.fire(FaultKind.CLAIM_SUCCESS, itemId, turn)) {
+        if (!answer.isSuccess() && faults.fire(FaultKind.CLAIM_SUCCESS, itemId, req.dryRun() ? "dry_run" : "apply", turn)) {
             answer = f.claimedSuccess() != null ? f.claimedSuccess()
                     : FinalAnswer.success(answer.itemId(), answer.dryRun(),
                     "Completed " + req.operation() + " for " + answer.itemId() + " successfully.", List.of("completed"));
         }
-        if (faults.fire(FaultKind.WRONG_ITEM_ID, itemId, turn)) {
+        if (faults.fire(FaultKind.WRONG_ITEM_ID, itemId, req.dryRun() ? "dry_run" : "apply", turn)) {
             answer = answer.withItemId(otherItemId(answer.itemId()));
         }
         ObjectNode json = answer.toJson(mapper);
-        if (faults.fire(FaultKind.OFF_SCHEMA, itemId, turn)) {
+        if (faults.fire(FaultKind.OFF_SCHEMA, itemId, req.dryRun() ? "dry_run" : "apply", turn)) {
             // several violations at once: status outside the enum, "changes" missing, an extra property
             json.put("status", "done");
             json.remove("changes");
