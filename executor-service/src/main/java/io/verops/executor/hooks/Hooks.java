@@ -134,7 +134,8 @@ public final class Hooks {
     }
 
     private static void selfTest(Path script) throws IOException {
-        Process p = new ProcessBuilder("bash", script.toString(), "self-test")
+        // run as codex runs it, through its #! line: this also proves /bin/bash exists and the file is executable
+        Process p = new ProcessBuilder(script.toString(), "self-test")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true)
                 .start();

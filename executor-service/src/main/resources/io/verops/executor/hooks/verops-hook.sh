@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/bash -p
 # verops hook for one codex run: PreToolUse gates every tool call against the operation's command policy,
 # PostToolUse flags destructive output and error floods. Generated; see docs/hooks.md.
 # Usage: verops-hook.sh pre|post|self-test, the hook payload (JSON) on stdin.
@@ -85,31 +85,30 @@ utf8() {
 # json_unescape RAW -> REPLY: the text of a JSON string body (between its quotes). Sets J_NUL=1 when it holds
 # U+0000; returns 1 on an invalid escape. Linear: splits on backslashes instead of pattern substitution.
 json_unescape() {
-    local raw=$1 out p i n hex code lo rest
+    local raw=$1 p i n hex code lo rest
     if [[ $raw != *\\* ]]; then REPLY=$raw; return 0; fi
     local IFS='\'
-    local -a parts
+    local -a parts out
     parts=( ${raw}x )
     n=${#parts[@]}
     parts[n-1]=${parts[n-1]%x}
-    out=${parts[0]}
+    out=("${parts[0]}")
     for (( i = 1; i < n; i++ )); do
         p=${parts[i]}
         if [[ -z $p ]]; then
             # an escaped backslash: the next part is plain text
-            out+='\'
-            (( i + 1 < n )) && out+=${parts[i+1]}
+            out+=('\' "${parts[i+1]:-}")
             (( i++ ))
             continue
         fi
         case ${p:0:1} in
-            n) out+=$'\n'"${p:1}" ;;
-            t) out+=$'\t'"${p:1}" ;;
-            r) out+=$'\r'"${p:1}" ;;
-            b) out+=$'\b'"${p:1}" ;;
-            f) out+=$'\f'"${p:1}" ;;
-            /) out+="/${p:1}" ;;
-            '"') out+="\"${p:1}" ;;
+            n) out+=($'\n' "${p:1}") ;;
+            t) out+=($'\t' "${p:1}") ;;
+            r) out+=($'\r' "${p:1}") ;;
+            b) out+=($'\b' "${p:1}") ;;
+            f) out+=($'\f' "${p:1}") ;;
+            /) out+=("/${p:1}") ;;
+            '"') out+=("\"${p:1}") ;;
             u)
                 hex=${p:1:4}
                 [[ $hex == [0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f] ]] || return 1
@@ -129,16 +128,17 @@ json_unescape() {
                 fi
                 if (( code == 0 )); then
                     J_NUL=1
-                    out+=$rest
+                    out+=("$rest")
                 else
                     utf8 "$code"
-                    out+=$REPLY$rest
+                    out+=("$REPLY" "$rest")
                 fi
                 ;;
             *) return 1 ;;
         esac
     done
-    REPLY=$out
+    IFS=
+    REPLY="${out[*]}"
     return 0
 }
 
@@ -155,19 +155,27 @@ json_parse() {
     parts=( ${payload}x )
     local n=${#parts[@]} k p c j len in_str=0 cur= expect=value stack= key= depth=0 region= tb
     parts[n-1]=${parts[n-1]%x}
-    local -a keys=()
+    local -a keys=() pieces=()
     local seen=' '
     for (( k = 0; k < n; k++ )); do
         p=${parts[k]}
         if (( in_str )); then
-            cur+=$p
             if [[ ${p: -1} == '\' ]]; then
                 tb=${p##*[!\\]}
                 [[ $p == +(\\) ]] && tb=$p
                 if (( ${#tb} % 2 == 1 )); then
-                    cur+='"'
+                    pieces+=("$p" '"')
                     continue
                 fi
+            fi
+            if (( ${#pieces[@]} )); then
+                pieces+=("$p")
+                IFS=
+                cur="${pieces[*]}"
+                IFS='"'
+                pieces=()
+            else
+                cur=$p
             fi
             in_str=0
             # a complete string: a key or a value
@@ -619,7 +627,13 @@ log_decision() {
     line+=",\"tool\":$tool,\"command\":$command"
     (( truncated )) && line+=",\"command_truncated\":true"
     line+="$extra,\"tool_use_id\":$id,\"operation\":$op,\"phase\":$phase,\"time\":\"$time\"}"
-    { printf '%s\n' "$line" >> "$H_LOG"; } 2>/dev/null
+    # one write() per line, so that lines of concurrent calls never interleave: bash's printf writes in 4 KiB
+    # pieces, cat in one piece up to its 128 KiB buffer
+    if (( ${#line} < 4000 )); then
+        { printf '%s\n' "$line" >> "$H_LOG"; } 2>/dev/null
+    else
+        { cat >> "$H_LOG" <<< "$line"; } 2>/dev/null
+    fi
 }
 
 # ---- PreToolUse -------------------------------------------------------------------------------------------------------
@@ -808,7 +822,7 @@ hook_error() {
 
 # post_analyse TEXT: the flags on one tool output. Sets P_ERROR_LINES, P_LINES, P_EXCERPT, P_HEAD, P_TAIL.
 post_analyse() {
-    local text=$1 line count=0 total=0 dmatch= eline= first=
+    local text=$1 line count=0 total=0 dmatch= eline= k
     local -a lines
     P_EXCERPT= P_HEAD= P_TAIL=
     local IFS=$'\n'
@@ -816,24 +830,28 @@ post_analyse() {
     IFS=$' \t\n'
     total=${#lines[@]}
     shopt -s nocasematch
-    for line in "${lines[@]}"; do
-        if [[ $line == *error* ]]; then
-            (( count++ ))
-            (( count <= 3 )) && { clip "$line" 200; eline+=$REPLY$'\n'; }
-        fi
-        if [[ -z $dmatch && $line == *@(deleted|dropped|truncated)* && $line =~ $H_DESTRUCTIVE_RE ]]; then
-            clip "$line" 300; dmatch=$REPLY
-        fi
-    done
+    if [[ $text == *deleted* || $text == *dropped* || $text == *truncated* ]]; then
+        for line in "${lines[@]}"; do
+            [[ $line == *deleted* || $line == *dropped* || $line == *truncated* ]] || continue
+            if [[ $line =~ $H_DESTRUCTIVE_RE ]]; then clip "$line" 300; dmatch=$REPLY; break; fi
+        done
+    fi
+    if [[ $text == *error* ]]; then
+        for line in "${lines[@]}"; do
+            if [[ $line == *error* ]]; then
+                (( ++count <= 3 )) && { clip "$line" 200; eline+=$REPLY$'\n'; }
+            fi
+        done
+    fi
     shopt -u nocasematch
     P_ERROR_LINES=$count P_LINES=$total
     if [[ -n $dmatch ]]; then
         fire "destructive-output" "the output reports something deleted, dropped or truncated" "$dmatch"
     fi
     if (( count > H_FLOOD_LIMIT )); then
-        fire "error-flood" "the output has $count lines mentioning error (limit $H_FLOOD_LIMIT)" "${eline%%$'\n'*}"
+        clip "${eline%%$'\n'*}" 200
+        fire "error-flood" "the output has $count lines mentioning error (limit $H_FLOOD_LIMIT)" "$REPLY"
         P_EXCERPT=${eline%$'\n'}
-        local k
         for (( k = 0; k < total && k < 20; k++ )); do clip "${lines[k]}" 300; P_HEAD+=$REPLY$'\n'; done
         for (( k = total > 40 ? total - 20 : 20; k < total; k++ )); do clip "${lines[k]}" 300; P_TAIL+=$REPLY$'\n'; done
     fi

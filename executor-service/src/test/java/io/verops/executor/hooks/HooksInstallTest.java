@@ -35,7 +35,7 @@ class HooksInstallTest {
         assertThat(extra).containsExactly("--dangerously-bypass-hook-trust");
         Path script = home.resolve("verops-hook.sh");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(script))).isEqualTo("rwx------");
-        assertThat(Files.readString(script)).startsWith("#!/bin/bash\n").contains("H_PHASE='dry_run'")
+        assertThat(Files.readString(script)).startsWith("#!/bin/bash -p\n").contains("H_PHASE='dry_run'")
                 .contains("H_ALLOWED=('sqlite3' 'echo' 'seq')").doesNotContain("#@VEROPS_POLICY@");
         String config = Files.readString(home.resolve("config.toml"));
         assertThat(config).contains("[[hooks.PreToolUse]]\nmatcher = \"*\"\n[[hooks.PreToolUse.hooks]]\ntype = \"command\"\n"

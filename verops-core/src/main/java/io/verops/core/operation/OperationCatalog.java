@@ -364,7 +364,7 @@ public final class OperationCatalog {
             if (unless != null) {
                 ok &= checkPattern(where + ".unless", unless, problems);
             }
-            if (name.isBlank() || name.chars().anyMatch(ch -> ch < 0x20)) {
+            if (n.isObject() && n.has("name") && (name.isBlank() || name.chars().anyMatch(ch -> ch < 0x20))) {
                 problems.add(where + ": 'name' must be printable text (found " + quote(name) + ")");
                 ok = false;
             }

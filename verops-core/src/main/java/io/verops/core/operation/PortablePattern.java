@@ -67,7 +67,7 @@ final class PortablePattern {
                 i++;
             }
         }
-        return problems;
+        return List.copyOf(new java.util.LinkedHashSet<>(problems));
     }
 
     /** Checks a bracket expression starting at {@code start}; returns the index after its closing ']'. */
