@@ -273,11 +273,12 @@ json_parse() {
 # ---- the shell command: which programs run, where output goes ---------------------------------------------------------
 
 # lex_command TEXT: a quote-aware scan of a bash command. Sets L_PROGRAMS (literal program words, in order),
-# L_DYNAMIC (program words computed at run time), L_REDIRECTS (files written by redirections) and L_PROBLEM (set when
-# the command uses a construct this scan does not follow; then nothing about it can be vouched for).
+# L_DYNAMIC (program words computed at run time), L_REDIRECTS (files written by redirections), L_VARS (name/value
+# pairs of literal variable assignments) and L_PROBLEM (set when the command uses a construct this scan does not
+# follow; then nothing about it can be vouched for).
 lex_command() {
     S=$1 I=0 N=${#1}
-    L_PROGRAMS=() L_DYNAMIC=() L_REDIRECTS=() L_PROBLEM= L_HEREDOCS=()
+    L_PROGRAMS=() L_DYNAMIC=() L_REDIRECTS=() L_PROBLEM= L_HEREDOCS=() L_VARS=()
     lex_list '' || true
     if [[ -z $L_PROBLEM && ${#L_HEREDOCS[@]} -gt 0 ]]; then
         L_PROBLEM="a here-document without its body"
@@ -294,7 +295,7 @@ lex_problem() {
 lex_list() {
     local term=$1 c c2 chunk
     local word= lit= inword=0 dyn=0 quoted=0
-    local expect=1 redir=0 skip= depth=0
+    local expect=1 redir=0 skip= depth=0 prog=
     while (( I < N )); do
         c=${S:I:1}
         case $c in
@@ -303,7 +304,7 @@ lex_list() {
                 (( I++ )) ;;
             $'\n')
                 lex_end_word || return 1
-                [[ $skip == '[[' ]] || { expect=1; skip=; }
+                [[ $skip == '[[' ]] || { expect=1; skip= prog=; }
                 (( I++ ))
                 lex_heredoc_bodies || return 1 ;;
             ';'|'&'|'|')
@@ -319,7 +320,7 @@ lex_list() {
                 if [[ $c2 == ';;' || $c2 == ';&' ]]; then lex_problem "a case statement"; return 1; fi
                 if [[ $c2 == '&&' || $c2 == '||' || $c2 == '|&' ]]; then (( I += 2 )); else (( I++ )); fi
                 (( redir )) && { lex_problem "a redirection without a target"; return 1; }
-                expect=1; skip= ;;
+                expect=1; skip= prog= ;;
             '(')
                 if [[ $skip == '[[' ]]; then (( I++ )); continue; fi
                 if (( inword )); then lex_problem "a function definition or array assignment"; return 1; fi
@@ -398,15 +399,17 @@ lex_end_word() {
         return 0
     fi
     [[ $skip == for ]] && return 0
-    (( expect )) || return 0
-    if (( ! q && ! d )) && [[ $w == [A-Za-z_]*([A-Za-z0-9_])?(\[*\])?(+)=* ]]; then
+    # an assignment: before the program, or an argument of export/declare/typeset/local/readonly
+    if [[ $w == [A-Za-z_]*([A-Za-z0-9_])?(\[*\])?(+)=* ]] && { (( expect )) || [[ $prog == @(export|declare|typeset|local|readonly) ]]; }; then
         local name=${w%%[[+=]*}
         case $name in
             PATH|LD_*|BASH_ENV|ENV|IFS|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|BASH_LOADABLES_PATH|GCONV_PATH)
                 lex_problem "an assignment to $name, which changes what a command runs"; return 1 ;;
         esac
+        (( d )) || L_VARS+=("$name" "${l#*=}")
         return 0
     fi
+    (( expect )) || return 0
     if (( ! q && ! d )); then
         case $w in
             '!'|'{'|then|do|else|elif|if|while|until|time) return 0 ;;
@@ -421,6 +424,7 @@ lex_end_word() {
     else
         L_PROGRAMS+=("$l")
     fi
+    prog=$l
     expect=0
     return 0
 }
@@ -581,7 +585,7 @@ lex_heredoc_bodies() {
             line=${rest%%$'\n'*}
             (( I += ${#line} + 1 ))
             [[ ${line##+($'\t')} == "$delim" ]] && continue 2
-            if (( ! quoted )) && [[ $line == *@('$('|'`')* ]]; then
+            if (( ! quoted )) && [[ $line == *'$('* || $line == *'`'* ]]; then
                 lex_problem "a command substitution inside an unquoted here-document"; return 1
             fi
         done
@@ -652,19 +656,56 @@ strip_sql_comments() {
     REPLY=$out
 }
 
+# flatten TEXT -> REPLY: without "$(echo " and "`echo ", then without quotes, backslashes, $, (), {} and backquotes.
+flatten() {
+    local t=$1
+    [[ $t == *'$(echo '* ]] && t=${t//'$(echo '/}
+    [[ $t == *'`echo '* ]] && t=${t//'`echo '/}
+    # deleting characters by splitting on them is linear (a pattern substitution is not)
+    local IFS=$'\'"\\$(){}`'
+    local -a parts
+    parts=( ${t}x )
+    IFS=
+    t="${parts[*]}"
+    REPLY=${t%x}
+}
+
+# substitute_vars TEXT -> REPLY: ${name} and $name replaced by the literal values assigned in the command
+# (longest names first).
+substitute_vars() {
+    local t=$1 i j best name
+    local -a used=()
+    for (( j = 0; j < ${#L_VARS[@]} / 2; j++ )); do
+        best=-1
+        for (( i = 0; i < ${#L_VARS[@]}; i += 2 )); do
+            [[ " ${used[*]} " == *" $i "* ]] && continue
+            if (( best < 0 )) || (( ${#L_VARS[i]} > ${#L_VARS[best]} )); then best=$i; fi
+        done
+        used+=("$best")
+        name=${L_VARS[best]}
+        t=${t//"\${$name}"/${L_VARS[best+1]}}
+        t=${t//"\$$name"/${L_VARS[best+1]}}
+    done
+    REPLY=$t
+}
+
 # The rules of one kind (forbidden|write) against the text variants of the command.
 check_rules() {
     local kind=$1 i re unless t m rc v
     local -a variants=("$H_COMMAND")
     # SQL comments hide keywords from a pattern (DROP/**/TABLE): check the text without them too
-    if [[ $H_COMMAND == *@('/*'|'--')* ]]; then
+    if [[ $H_COMMAND == *'/*'* || $H_COMMAND == *--* ]]; then
         strip_sql_comments "$H_COMMAND"
         variants+=("$REPLY")
     fi
-    # shell quotes and backslashes split a keyword without changing what runs (DR""OP, D\ROP)
-    if [[ $H_COMMAND == *[\'\"\\]* ]]; then
-        t=${H_COMMAND//[\'\"\\]/}
-        variants+=("$t")
+    # shell quoting and substitution split a keyword without changing what runs (DR""OP, D\ROP, $(echo DR)OP,
+    # a=DR; ...$a...): check the text flattened, and with the literal variables it assigns put in
+    flatten "$H_COMMAND"
+    [[ $REPLY != "$H_COMMAND" ]] && variants+=("$REPLY")
+    if (( ${#L_VARS[@]} )); then
+        substitute_vars "$H_COMMAND"
+        flatten "$REPLY"
+        variants+=("$REPLY")
     fi
     shopt -s nocasematch
     for (( i = 0; i < ${#H_RULE_NAME[@]}; i++ )); do
@@ -735,10 +776,9 @@ pre_bash() {
         inner=${inner//\'\\\'\'/\'}
     fi
 
+    lex_command "$inner"
     check_rules forbidden
     [[ $H_PHASE == dry_run ]] && check_rules write
-
-    lex_command "$inner"
     local p
     if [[ -n $L_PROBLEM ]]; then
         if [[ $H_PHASE == dry_run ]] || (( ${#H_ALLOWED[@]} )); then
@@ -780,6 +820,7 @@ pre_other_tool() {
     local tool=$J_TOOL_NAME
     json_unescape "$J_INPUT_RAW" || hook_error "unreadable-payload" "tool_input has an invalid JSON escape"
     H_COMMAND=$REPLY
+    L_VARS=()
     check_rules forbidden
     if [[ $tool == update_plan ]]; then return; fi
     if [[ $H_PHASE == dry_run ]]; then

@@ -86,6 +86,18 @@ class PreToolUseHookTest {
         assertBlocked(applyStrict.pre(command), "forbidden:drop");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"a=DR; b=OP; sqlite3 db \"${a}${b} TABLE users\"", "t='DROP TA'; sqlite3 db \"${t}BLE users\"",
+            "sqlite3 db \"$(echo DR)$(echo OP) TABLE users\"", "sqlite3 db \"`echo DR`OP TABLE users\""})
+    void aDropSplicedTogetherFromVariablesOrEchoIsStillBlocked(String command) throws Exception {
+        assertBlocked(applyStrict.pre(command), "forbidden:drop");
+    }
+
+    @Test
+    void anExportedVariableIsFollowedToo() throws Exception {
+        assertBlocked(applyOpen.pre("export A=DR; sqlite3 db \"${A}OP TABLE users\""), "forbidden:drop");
+    }
+
     @Test
     void aDropSpelledWithJsonUnicodeEscapesIsDecodedAndBlocked() throws Exception {
         String payload = HookHarness.prePayload("sqlite3 db 'DROP TABLE users'").replace("DROP", "D\\u0052OP");
@@ -204,7 +216,7 @@ class PreToolUseHookTest {
             "sqlite3 db <<'SQL'\nSELECT 1;\nls\nSQL", "bash -lc 'sqlite3 db \"select 1\"'",
             "/bin/bash -c 'echo '\\''quoted'\\'' && sqlite3 db .tables'", "sqlite3 db 'select 1' # ls",
             "for i in $(seq 1 20); do echo \"error: line $i\"; done", "echo 'deleted 3 rows'; sqlite3 db .tables",
-            "sqlite3 db 'select 1' 2>&1 >/dev/null"})
+            "sqlite3 db 'select 1' 2>&1 >/dev/null", "X='a b' sqlite3 db 'select 1'", "N=$(seq 1 3); echo $N"})
     void allowedProgramsRunInAnApply(String command) throws Exception {
         assertAllowed(applyStrict.pre(command));
     }
