@@ -12,6 +12,7 @@ import io.verops.core.messages.ResultMessage;
 import io.verops.core.messages.Usage;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.executor.hooks.Hooks;
 import io.verops.executor.internal.CodexProcess;
 import io.verops.executor.internal.CodexRun;
 import java.io.IOException;
@@ -118,6 +119,7 @@ public final class ExecutorStage {
         CodexRun run = null;
         RunAnalysis analysis = null;
         int attempt = 0;
+        List<JsonNode> decisions = List.of();
         List<Future<RecordMetadata>> audit = new ArrayList<>();
         while (true) {
             attempt++;
@@ -127,8 +129,11 @@ public final class ExecutorStage {
             Files.createDirectories(workspace);
             Files.createDirectories(codexHome);
             Path lastMessage = attemptDir.resolve("last-message.txt");
-            List<String> argv = CodexCommand.argv(settings.codexBinary(), op, item.phase(), settings.endpoint(),
-                    workspace, lastMessage, db == null ? List.of() : List.of(db.getParent()), prompt);
+            List<String> argv = new ArrayList<>(CodexCommand.argv(settings.codexBinary(), op, item.phase(),
+                    settings.endpoint(), workspace, lastMessage, db == null ? List.of() : List.of(db.getParent()), prompt));
+            // the hooks that gate every tool call go in before the "--" that ends the options
+            Path decisionsLog = attemptDir.resolve("hook-decisions.jsonl");
+            argv.addAll(argv.size() - 2, Hooks.install(codexHome, op, item.phase(), decisionsLog));
             Map<String, String> env = new HashMap<>();
             env.put("CODEX_HOME", codexHome.toString());
             env.put("NO_COLOR", "1");
@@ -141,6 +146,11 @@ public final class ExecutorStage {
                 AuditMessage a = new AuditMessage(item.batchId(), op.name(), item.itemId(), item.phase(), attempt,
                         seq++, "codex", event, clock.instant());
                 audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), a));
+            }
+            decisions = Hooks.decisions(decisionsLog);
+            for (JsonNode d : decisions) {
+                audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
+                        item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", d, clock.instant())));
             }
             if (analysis.finished()) {
                 break;
@@ -175,7 +185,7 @@ public final class ExecutorStage {
         }
         return new ResultMessage(item.batchId(), op.name(), item.itemId(), item.row(), item.phase(), attempt,
                 attempt > 1, run.exitCode(), analysis.finished() ? run.lastMessage() : null, failure, usage, seq,
-                started, clock.instant(), codexMillis, null, null);
+                started, clock.instant(), codexMillis, null, null).withEvidence(EvidenceSummary.of(run.events(), decisions));
     }
 
     private Duration backoff(int attempt) {

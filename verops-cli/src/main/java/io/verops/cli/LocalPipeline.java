@@ -33,6 +33,8 @@ public final class LocalPipeline implements AutoCloseable {
     private final Publisher publisher;
     private final IngestStage ingest;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private OperationCatalog catalog;
+    private Clock clock;
 
     private LocalPipeline(EmbeddedKafka broker, KafkaSettings kafka, Publisher publisher, IngestStage ingest) {
         this.broker = broker;
@@ -47,6 +49,15 @@ public final class LocalPipeline implements AutoCloseable {
      */
     public static LocalPipeline start(OperationCatalog catalog, ExecutorSettings executorSettings, Path kafkaDir,
                                       Path reports, Clock clock) {
+        return start(catalog, executorSettings, kafkaDir, reports, clock, true);
+    }
+
+    /**
+     * As {@link #start(OperationCatalog, ExecutorSettings, Path, Path, Clock)}; without an executor when
+     * {@code withExecutor} is false (add executors with {@link #addExecutor}, as separate instances would be).
+     */
+    public static LocalPipeline start(OperationCatalog catalog, ExecutorSettings executorSettings, Path kafkaDir,
+                                      Path reports, Clock clock, boolean withExecutor) {
         Objects.requireNonNull(catalog, "catalog == null");
         EmbeddedKafka broker = EmbeddedKafka.start(kafkaDir, KafkaSettings.DEFAULT_PARTITIONS);
         KafkaSettings kafka = KafkaSettings.local(broker.bootstrapServers());
@@ -56,9 +67,11 @@ public final class LocalPipeline implements AutoCloseable {
             Publisher publisher = new Publisher(kafka, "local");
             pipeline = new LocalPipeline(broker, kafka, publisher, new IngestStage(catalog, publisher, clock));
             var topics = kafka.topics();
-            BatchStateView state = new BatchStateView(kafka);
-            pipeline.closeables.add(state);
-            ExecutorStage executor = new ExecutorStage(catalog, executorSettings, publisher, clock, state);
+            pipeline.catalog = catalog;
+            pipeline.clock = clock;
+            if (withExecutor) {
+                pipeline.closeables.add(pipeline.addExecutor(executorSettings));
+            }
             ApprovalCoordinator coordinator = new ApprovalCoordinator(catalog, publisher, clock);
             VerifierStage verifier = new VerifierStage(catalog, publisher, new VerifierSettings(
                     executorSettings.home(), executorSettings.targetDatabases()), clock);
@@ -67,8 +80,6 @@ public final class LocalPipeline implements AutoCloseable {
                     LocalPipeline.class.getPackage().getImplementationVersion(),
                     BundleContext.probeCodexVersion(executorSettings.codexBinary()),
                     executorSettings.endpoint().providerId(), KeySettings.fromEnvironment(executorSettings.home())));
-            pipeline.closeables.add(new StageLoop("executor", kafka, "verops-executor", List.of(topics.items()),
-                    executor::handle, executorSettings.concurrency(), publisher, false).start());
             pipeline.closeables.add(new StageLoop("verifier", kafka, "verops-verifier", List.of(topics.results()),
                     verifier::handle, 2, publisher, false).start());
             pipeline.closeables.add(new StageLoop("archiver", kafka, "verops-archiver", archiver.topics(topics),
@@ -84,6 +95,21 @@ public final class LocalPipeline implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Starts one more executor in the consumer group, with its own view of the batches' state, as a separate
+     * instance would; closing what it returns stops it at once (work in flight is cut short and redelivered).
+     */
+    public AutoCloseable addExecutor(ExecutorSettings settings) {
+        BatchStateView state = new BatchStateView(kafka);
+        ExecutorStage executor = new ExecutorStage(catalog, settings, publisher, clock, state);
+        StageLoop loop = new StageLoop("executor", kafka, "verops-executor", List.of(kafka.topics().items()),
+                executor::handle, settings.concurrency(), publisher, false).start();
+        return () -> {
+            loop.close();
+            state.close();
+        };
     }
 
     public KafkaSettings kafka() {
