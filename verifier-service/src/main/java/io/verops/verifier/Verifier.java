@@ -189,19 +189,19 @@ public final class Verifier {
     }
 
     /**
-     * The agent's claim against the evidence of its event stream. A success claim is contradicted by a failed turn,
-     * by a final message that is not the last event, by an apply in which no command ran, and by state-changing
-     * commands none of which succeeded (exited non-zero, or blocked by a hook) — or, when no command looks
-     * state-changing, by commands none of which succeeded.
+     * The agent's claim against the evidence of its event stream. A dry run contradicts itself when a state-changing
+     * command succeeded in it. A success claim is contradicted by a failed turn, by a final message that is not the
+     * last event, by an apply in which no command ran, and by state-changing commands none of which succeeded
+     * (exited non-zero, or blocked by a hook) — or, when no command looks state-changing, by commands none of which
+     * succeeded.
      */
     static Check claims(String claimed, Phase phase, Evidence e, String agentMessage) {
-        if (!claimed.equals("success")) {
-            return Check.pass(CLAIMS, "the agent reports " + claimed + (agentMessage.isBlank() ? ""
-                    : ": " + shorten(agentMessage, 200)));
-        }
         if (e == null) {
-            return Check.notRun(CLAIMS, "the result carries no evidence of the event stream: the success claim is "
-                    + "not checked");
+            return claimed.equals("success")
+                    ? Check.notRun(CLAIMS, "the result carries no evidence of the event stream: the success claim is "
+                    + "not checked")
+                    : Check.pass(CLAIMS, "the agent reports " + claimed + (agentMessage.isBlank() ? ""
+                    : ": " + shorten(agentMessage, 200)) + " (no evidence of the event stream to compare)");
         }
         List<Attempt> attempts = new ArrayList<>();
         for (Evidence.Command c : e.commands()) {
@@ -214,6 +214,19 @@ public final class Verifier {
         }
         List<Check.Observation> seen = attempts.stream().map(a -> new Check.Observation("command", a.command(), null,
                 a.outcome(), a.succeeded() ? Check.Outcome.PASS : Check.Outcome.FAIL)).toList();
+        List<Attempt> writes = attempts.stream().filter(a -> STATE_CHANGE.matcher(a.command()).find()).toList();
+        if (phase == Phase.DRY_RUN) {
+            for (Attempt w : writes) {
+                if (w.succeeded()) {
+                    return Check.fail(CLAIMS, "the dry run ran the state-changing command '" + shortCommand(w.command())
+                            + "' and it exited 0").withObservations(seen);
+                }
+            }
+        }
+        if (!claimed.equals("success")) {
+            return Check.pass(CLAIMS, "the agent reports " + claimed + (agentMessage.isBlank() ? ""
+                    : ": " + shorten(agentMessage, 200))).withObservations(seen);
+        }
         if (e.turnFailed() != null) {
             return Check.fail(CLAIMS, "claims success but the turn failed: " + shorten(e.turnFailed(), 200))
                     .withObservations(seen);
@@ -227,7 +240,6 @@ public final class Verifier {
                     ? Check.fail(CLAIMS, "claims success but no command ran in the apply")
                     : Check.pass(CLAIMS, "claims success; no command ran (dry run)");
         }
-        List<Attempt> writes = attempts.stream().filter(a -> STATE_CHANGE.matcher(a.command()).find()).toList();
         List<Attempt> candidates = writes.isEmpty() ? attempts : writes;
         if (candidates.stream().noneMatch(Attempt::succeeded)) {
             Attempt last = candidates.get(candidates.size() - 1);

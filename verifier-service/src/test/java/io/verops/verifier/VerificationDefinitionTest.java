@@ -48,6 +48,19 @@ class VerificationDefinitionTest {
     }
 
     @Test
+    void everyOperationOfTheProjectWithATargetDeclaresPostConditions() {
+        OperationCatalog all = OperationCatalog.load(TestOperations.root().resolve("operations"));
+        assertThat(all.all()).isNotEmpty().allSatisfy(op -> {
+            if (op.target() != null) {
+                assertThat(op.postConditions()).as(op.name()).isNotEmpty();
+            }
+            if (op.apply().enabled()) {
+                assertThat(op.postConditions(Phase.APPLY)).as(op.name() + " checks its apply").isNotEmpty();
+            }
+        });
+    }
+
+    @Test
     void withoutGatesTheDefaultsApply() {
         Path dir = TestOperations.copy("user-provisioning", def -> def.remove("gates"));
         assertThat(OperationCatalog.loadOne(dir).gates()).isEqualTo(Operation.Gates.DEFAULT);

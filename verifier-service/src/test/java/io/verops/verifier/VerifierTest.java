@@ -132,6 +132,18 @@ class VerifierTest {
     }
 
     @Test
+    void aDryRunInWhichAWriteSucceededContradictsItselfWhateverItClaims() {
+        for (String claimed : List.of("success", "failure")) {
+            VerdictMessage v = judge(Phase.DRY_RUN, answer(ITEM, claimed, true), evidence(List.of(ran(INSERT, 0))));
+            assertThat(v.status()).isEqualTo(ItemStatus.FAILURE);
+            assertThat(check(v, "claims").detail()).startsWith("the dry run ran the state-changing command 'sqlite3 -cmd")
+                    .endsWith("and it exited 0");
+        }
+        VerdictMessage refused = judge(Phase.DRY_RUN, answer(ITEM, "success", true), evidence(List.of(ran(INSERT, 8))));
+        assertThat(refused.message()).startsWith("claims success but the command 'sqlite3 -cmd").endsWith("exited 8");
+    }
+
+    @Test
     void aFailedTurnOrAFinalMessageThatIsNotLastContradictsSuccess() {
         Evidence failed = new Evidence(List.of(ran(INSERT, 0)), List.of(), List.of(), "stream disconnected",
                 "turn.failed");
