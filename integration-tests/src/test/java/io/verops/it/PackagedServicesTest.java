@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
 class PackagedServicesTest {
     private static final Logger LOG = LoggerFactory.getLogger(PackagedServicesTest.class);
     private static final String OPERATION = "user-provisioning";
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
-    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(5);
+    // Upper bounds only, generous for a loaded machine: the waits end as soon as the outcome is there.
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
 
     private static Path root;
     private static Path work;
@@ -95,8 +96,8 @@ class PackagedServicesTest {
                 "-Dverops.executor.model.provider-id=codex-sim",
                 "-Dverops.executor.model.env-key=none",
                 "-Dverops.executor.work-dir=" + work.resolve("executor-work"),
-                "-Dverops.executor.target-db." + OPERATION + "=" + targetDb()));
-        start("verifier", List.of());
+                "-Dverops.target-db." + OPERATION + "=" + targetDb()));
+        start("verifier", List.of("-Dverops.target-db." + OPERATION + "=" + targetDb()));
         start("archiver", List.of("-Dverops.archiver.reports-dir=" + work.resolve("reports"),
                 "-Dverops.keys.dir=" + work.resolve("keys")));
 

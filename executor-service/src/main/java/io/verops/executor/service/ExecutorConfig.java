@@ -28,6 +28,12 @@ public interface ExecutorConfig {
 
     KafkaConfig kafka();
 
+    /**
+     * Per operation, a target database that replaces the operation's own: {@code verops.target-db.<operation>=FILE}.
+     * The verifier service reads the same key, so that it checks the database the executor changed.
+     */
+    Map<String, Path> targetDb();
+
     Executor executor();
 
     /** {@code verops.executor.*}. */
@@ -49,9 +55,6 @@ public interface ExecutorConfig {
         Duration retryBackoff();
 
         Model model();
-
-        /** Per operation, a target database that replaces the operation's own: {@code target-db.<operation>=FILE}. */
-        Map<String, Path> targetDb();
     }
 
     /** {@code verops.executor.model.*}: the Responses-API provider codex talks to. */

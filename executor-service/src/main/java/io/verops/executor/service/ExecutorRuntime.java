@@ -50,7 +50,7 @@ public class ExecutorRuntime {
         OperationCatalog catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize());
         ExecutorConfig.Executor e = config.executor();
         Map<String, Path> targets = new HashMap<>();
-        e.targetDb().forEach((operation, db) -> targets.put(operation, db.toAbsolutePath().normalize()));
+        config.targetDb().forEach((operation, db) -> targets.put(operation, db.toAbsolutePath().normalize()));
         ExecutorSettings settings = new ExecutorSettings(e.codexBinary().toAbsolutePath().normalize(), home,
                 e.workDir().toAbsolutePath().normalize(), e.model().endpoint(), e.concurrency(), e.retryBackoff(),
                 targets);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The verifier service's settings; docs/services.md lists them. */
 @ConfigMapping(prefix = "verops")
@@ -19,6 +20,12 @@ public interface VerifierConfig {
     Path operationsDir();
 
     KafkaConfig kafka();
+
+    /**
+     * Per operation, a target database that replaces the operation's own: {@code verops.target-db.<operation>=FILE},
+     * the same key as the executor's, so that the post-conditions run on the database the executor changed.
+     */
+    Map<String, Path> targetDb();
 
     /** Every problem of the configuration, each naming the key and the fix. */
     default List<String> problems() {

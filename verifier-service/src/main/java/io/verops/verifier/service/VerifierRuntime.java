@@ -11,7 +11,9 @@ import io.verops.verifier.VerifierSettings;
 import io.verops.verifier.VerifierStage;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -48,8 +50,10 @@ public class VerifierRuntime {
             TopicSetup.ensureTopics(k);
         }
         publisher = new Publisher(k, "verifier");
+        Map<String, Path> targets = new HashMap<>();
+        config.targetDb().forEach((operation, db) -> targets.put(operation, db.toAbsolutePath().normalize()));
         stage = new VerifierStage(catalog, publisher,
-                new VerifierSettings(config.home().toAbsolutePath().normalize(), Map.of()), Clock.systemUTC());
+                new VerifierSettings(config.home().toAbsolutePath().normalize(), targets), Clock.systemUTC());
         loop = new StageLoop("verifier", k, GROUP_ID, List.of(k.topics().results()), stage::handle, CONCURRENCY,
                 publisher, false).start();
         kafka = k;

@@ -26,6 +26,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         bootstrapServers = broker.bootstrapServers();
         return Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                 "verops.kafka.client.security.protocol", "PLAINTEXT",
+                "verops.target-db.user-provisioning", Path.of("target/users.db").toAbsolutePath().toString(),
                 "verops.home", System.getProperty("verops.root", ".."));
     }
 

@@ -29,4 +29,10 @@ class VerifierServiceTest {
         assertThat(config.kafka().settings().topics().items()).isEqualTo("verops.items");
         assertThat(config.kafka().settings().partitions()).isEqualTo(4);
     }
+
+    @Test
+    void targetDatabaseOverridesAreKeyedByOperation() {
+        assertThat(config.targetDb()).containsOnlyKeys("user-provisioning");
+        assertThat(config.targetDb().get("user-provisioning")).hasFileName("users.db");
+    }
 }
