@@ -137,6 +137,8 @@ public final class ExecutorStage {
             Map<String, String> env = new HashMap<>();
             env.put("CODEX_HOME", codexHome.toString());
             env.put("NO_COLOR", "1");
+            // a home of the attempt's own: no login profile of the machine's user runs in codex's shells and hooks
+            env.put("HOME", codexHome.toString());
             Duration limit = settings.timeoutFor(op);
             run = CodexProcess.run(argv, env, attemptDir, lastMessage, limit);
             codexMillis += run.millis();

@@ -68,6 +68,11 @@ public class IngestRuntime {
         return stage;
     }
 
+    /** Null until the service has started. */
+    public io.verops.core.kafka.Publisher publisher() {
+        return publisher;
+    }
+
     public Clock clock() {
         return clock;
     }
