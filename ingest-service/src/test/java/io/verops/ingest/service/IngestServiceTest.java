@@ -113,6 +113,27 @@ class IngestServiceTest {
     }
 
     @Test
+    void anApprovalIsPublishedOnTheControlTopicWithTheCallerAsApprover() {
+        given().contentType("application/json").body("{\"decision\":\"approved\",\"reason\":\"dry run checked\"}")
+                .when().post("/batches/b-http-approved/approval")
+                .then().statusCode(202)
+                .body("decision", equalTo("approved"))
+                .body("actor", startsWith("unauthenticated HTTP caller at "));
+        List<JsonNode> control = readAll(Topics.withDefaultPrefix().control()).stream()
+                .map(r -> Json.mapper().valueToTree(parse(r.value())))
+                .map(JsonNode.class::cast)
+                .filter(n -> n.path("batch_id").asText().equals("b-http-approved"))
+                .toList();
+        assertThat(control).hasSize(1);
+        assertThat(control.get(0).path("type").asText()).isEqualTo("approved");
+        assertThat(control.get(0).path("reason").asText()).isEqualTo("dry run checked");
+
+        given().contentType("application/json").body("{\"decision\":\"maybe\"}")
+                .when().post("/batches/b-http-approved/approval")
+                .then().statusCode(400).body("error", containsString("not one of approved, rejected"));
+    }
+
+    @Test
     void healthIsUpOnceKafkaAndTheTopicsAreThere() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
