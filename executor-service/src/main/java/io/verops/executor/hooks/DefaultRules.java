@@ -63,7 +63,8 @@ final class DefaultRules {
             "touch", "mkdir", "mkfifo", "mknod", "mktemp", "chmod", "chown", "chgrp", "chattr", "setfacl", "truncate",
             "dd", "install", "shred", "rsync", "patch", "tar", "zip", "unzip", "gzip", "gunzip", "bzip2", "bunzip2",
             "xz", "unxz", "split", "csplit", "git", "curl", "wget", "scp", "sftp", "ftp", "apt", "apt-get", "dpkg",
-            "npm", "pip", "pip3", "yarn", "pnpm", "make", "kill", "pkill", "killall", "ed", "ex", "vi", "vim");
+            "npm", "pip", "pip3", "yarn", "pnpm", "make", "kill", "pkill", "killall", "ed", "ex", "vi", "vim",
+            "apply_patch", "applypatch");
 
     /** Programs that run code the hook cannot see (shells, wrappers, interpreters): refused in a dry run. */
     static final List<String> OPAQUE_PROGRAMS = List.of("bash", "sh", "dash", "zsh", "ksh", "mksh", "fish", "csh",

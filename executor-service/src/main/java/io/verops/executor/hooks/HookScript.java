@@ -19,13 +19,31 @@ final class HookScript {
     static final String TEMPLATE_RESOURCE = "verops-hook.sh";
     private static final String MARKER = "#@VEROPS_POLICY@";
     private static final String TEMPLATE = loadTemplate();
+    /** The template up to the policy block: the #! line and the header comment. */
+    private static final String HEAD = TEMPLATE.substring(0, TEMPLATE.indexOf(MARKER));
+    /**
+     * The code after the policy block, without its comment lines and blank lines: bash parses the whole script on
+     * every tool call, and a smaller script starts faster (the template keeps the comments).
+     */
+    private static final String BODY = withoutComments(TEMPLATE.substring(TEMPLATE.indexOf(MARKER) + MARKER.length()));
 
     private HookScript() {
     }
 
     /** The whole script for one run. */
     static String render(Operation op, Phase phase, Path decisionsLog) {
-        return TEMPLATE.replace(MARKER, policyBlock(op, phase) + "H_LOG=" + word(decisionsLog.toString()) + "\n");
+        return HEAD + policyBlock(op, phase) + "H_LOG=" + word(decisionsLog.toString()) + "\n" + BODY;
+    }
+
+    static String withoutComments(String code) {
+        StringBuilder sb = new StringBuilder(code.length());
+        for (String line : code.split("\n", -1)) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     /** The generated policy variables, without the run-specific log path. */

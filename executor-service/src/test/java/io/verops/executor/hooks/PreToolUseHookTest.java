@@ -175,7 +175,7 @@ class PreToolUseHookTest {
     @ParameterizedTest
     @ValueSource(strings = {"tee out.txt", "cp a b", "mv a b", "touch x", "mkdir d", "chmod 600 x", "ls | /usr/bin/tee x",
             "rm x", "sed -i s/a/b/ f", "find . -name x -delete", "find . -exec ls {} +", "python3 -c 'print(1)'",
-            "xargs rm < list", "X=ls; $X", "awk '{print > \"f\"}' x"})
+            "xargs rm < list", "X=ls; $X", "awk '{print > \"f\"}' x", "apply_patch <<'EOF'\n*** Begin Patch\n*** End Patch\nEOF"})
     void aDryRunRefusesProgramsThatWriteOrRunCodeItCannotSee(String command) throws Exception {
         HookHarness.Result r = dryOpen.pre(command);
 
