@@ -42,11 +42,6 @@ public final class Verifier {
     private Verifier() {
     }
 
-    /** Judges a result with nothing but the result: no item fields, no post-conditions. */
-    public static VerdictMessage judge(ResultMessage r, Operation op) {
-        return judge(r, op, Map.of(), null);
-    }
-
     /**
      * @param fields         the item's normalised fields (for the identity fields); empty when unknown
      * @param postConditions the outcome of the phase's post-conditions, run by verops on the target; null when the
