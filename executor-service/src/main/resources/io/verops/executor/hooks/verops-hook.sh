@@ -731,6 +731,9 @@ check_rules() {
                         break
                     fi
                 fi
+                # the boundary characters around a match say nothing: trim spaces and quotes
+                m=${m##+([[:space:]\'\"])}
+                m=${m%%+([[:space:]\'\"])}
                 fire "${H_RULE_NAME[i]}" "${H_RULE_DESC[i]}" "$m"
                 continue 3
             done
@@ -965,7 +968,7 @@ post_feedback() {
 
 self_test() {
     local i rc
-    (( BASH_VERSINFO[0] >= 4 )) || { echo "bash 4 or later is required (found $BASH_VERSION)" >&2; return 1; }
+    (( BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404 )) || { echo "bash 4.4 or later is required (found $BASH_VERSION)" >&2; return 1; }
     for (( i = 0; i < ${#H_RULE_NAME[@]}; i++ )); do
         rc=0; [[ '' =~ ${H_RULE_PATTERN[i]} ]] || rc=$?
         (( rc == 2 )) && { echo "rule ${H_RULE_NAME[i]}: pattern does not compile in this bash" >&2; return 1; }
@@ -985,7 +988,7 @@ main() {
         self-test) self_test; local rc=$?; H_DONE=1; exit $rc ;;
         *) H_MODE=pre; hook_error "usage" "the hook was called without 'pre' or 'post'" ;;
     esac
-    (( BASH_VERSINFO[0] >= 4 )) || hook_error "bash-version" "bash 4 or later is required"
+    (( BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404 )) || hook_error "bash-version" "bash 4.4 or later is required"
     H_PAYLOAD=
     { H_PAYLOAD=$(</dev/stdin); } 2>/dev/null || hook_error "unreadable-payload" "the hook payload could not be read"
     H_COMMAND=
