@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Measures what the verops hooks cost per tool call, the way codex calls them: a new `bash -c '<hook> pre|post'`
-# process per call, the hook payload (JSON) on stdin. Prints the wall-clock mean, p50 and p99 and the CPU time per
-# call for typical payloads, next to a do-nothing hook (`cat >/dev/null`) that measures the process start alone.
+# process per call, the hook payload (JSON) on stdin. Prints, per kind of payload, the wall-clock mean, p50 and p99
+# per call, and the hook's own cost: each call is paired with a do-nothing `bash -c 'cat >/dev/null'` run just before
+# it, and the difference (wall p50 and mean, CPU mean) is what the hook adds to starting a process.
 #
 # Usage: scripts/bench-hooks.sh [CALLS]   (default 300 calls per case; fewer for the 100 KB and 300 KB outputs)
 # Needs: the built executor-service (mvn -q install -DskipTests -pl verops-core,executor-service -am) and Java 17.
-# Other load on the machine shows in the wall-clock figures (the load average is printed): run it on a quiet machine.
+# Other load on the machine shows in the wall-clock figures (the load average is printed); the paired difference
+# is much less sensitive to it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 calls="${1:-300}"
@@ -93,37 +95,48 @@ to_us() { # 0m0.123s -> 123000
   REPLY=$(( (10#$m * 60 + 10#$int) * 1000000 + 10#${frac:0:6} ))
 }
 
-# bench LABEL N COMMAND PAYLOAD: runs COMMAND (through bash -c, as codex does) N times with PAYLOAD on stdin.
+# bench LABEL N COMMAND PAYLOAD: runs COMMAND (through bash -c, as codex does) N times with PAYLOAD on stdin, each
+# call paired with a do-nothing call right before it, so that the hook's own cost (the difference) is measured
+# under the same load as the call.
 bench() {
-  local label=$1 n=$2 cmd=$3 payload=$4 i t0 t1 rc c0 c1
-  local -a us=()
-  children_cpu_us; c0=$CPU_US
+  local label=$1 n=$2 cmd=$3 payload=$4 i t0 t1 t2 rc c0 c1 c2
+  local -a us=() diff=()
+  local base_cpu=0 hook_cpu=0
   for (( i = 0; i < n; i++ )); do
+    children_cpu_us; c0=$CPU_US
     t0=$EPOCHREALTIME
+    bash -c 'cat >/dev/null' < "$payload" > /dev/null 2>&1
+    t1=$EPOCHREALTIME
+    children_cpu_us; c1=$CPU_US
     rc=0
     bash -c "$cmd" < "$payload" > /dev/null 2>&1 || rc=$?
-    t1=$EPOCHREALTIME
-    us+=( $(( ${t1/./} - ${t0/./} )) )
+    t2=$EPOCHREALTIME
+    children_cpu_us; c2=$CPU_US
+    us+=( $(( ${t2/./} - ${t1/./} )) )
+    diff+=( $(( (${t2/./} - ${t1/./}) - (${t1/./} - ${t0/./}) )) )
+    (( base_cpu += c1 - c0, hook_cpu += c2 - c1 ))
   done
-  children_cpu_us; c1=$CPU_US
-  local sorted sum=0 v
-  sorted=$(printf '%s\n' "${us[@]}" | sort -n)
+  local -a s d
+  mapfile -t s < <(printf '%s\n' "${us[@]}" | sort -n)
+  mapfile -t d < <(printf '%s\n' "${diff[@]}" | sort -n)
+  local sum=0 dsum=0 v
   for v in "${us[@]}"; do (( sum += v )); done
-  local -a s
-  mapfile -t s <<< "$sorted"
-  local p50=${s[$(( n * 50 / 100 ))]} p99=${s[$(( (n * 99 + 99) / 100 - 1 ))]}
-  printf '%-46s %5d calls  wall mean %7.2f ms  p50 %7.2f  p99 %7.2f  CPU %6.2f ms/call  (exit %s)\n' "$label" "$n" \
-    "$(( sum / n ))e-3" "${p50}e-3" "${p99}e-3" "$(( (c1 - c0) / n ))e-3" "$rc"
+  for v in "${diff[@]}"; do (( dsum += v )); done
+  local p50=$(( n * 50 / 100 )) p99=$(( (n * 99 + 99) / 100 - 1 ))
+  printf '%-44s %4d calls | wall mean %7.2f p50 %7.2f p99 %7.2f | own: wall p50 %6.2f mean %6.2f, CPU %6.2f | exit %s\n' \
+    "$label" "$n" "$(( sum / n ))e-3" "${s[p50]}e-3" "${s[p99]}e-3" "${d[p50]}e-3" "$(( dsum / n ))e-3" \
+    "$(( (hook_cpu - base_cpu) / n ))e-3" "$rc"
 }
 
 apply="'$work/apply/codex-home/verops-hook.sh'"
 dry="'$work/dry_run/codex-home/verops-hook.sh'"
 echo "bench-hooks: $calls calls per case on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-bench "baseline: bash -c 'cat >/dev/null' (spawn only)" "$calls" "cat >/dev/null" "$work/pre-insert.json"
+echo "  milliseconds per call; 'own' = the call minus a do-nothing bash -c 'cat >/dev/null' run just before it"
+bench "baseline: a second do-nothing call" "$calls" "cat >/dev/null" "$work/pre-insert.json"
 bench "PreToolUse, apply, allowed INSERT" "$calls" "$apply pre" "$work/pre-insert.json"
 bench "PreToolUse, dry run, allowed SELECT" "$calls" "$dry pre" "$work/pre-check.json"
-bench "PreToolUse, apply, blocked DROP TABLE (logged)" "$calls" "$apply pre" "$work/pre-drop.json"
+bench "PreToolUse, apply, blocked DROP (logged)" "$calls" "$apply pre" "$work/pre-drop.json"
 bench "PostToolUse, empty output" "$calls" "$apply post" "$work/post-small.json"
-bench "PostToolUse, error flood of 20 lines (logged)" "$calls" "$apply post" "$work/post-flood.json"
+bench "PostToolUse, 20-line error flood (logged)" "$calls" "$apply post" "$work/post-flood.json"
 bench "PostToolUse, 100 KB output" "$(( calls / 3 ))" "$apply post" "$work/post-100k.json"
 bench "PostToolUse, 300 KB output (node)" "$(( calls / 10 ))" "$apply post" "$work/post-300k.json"

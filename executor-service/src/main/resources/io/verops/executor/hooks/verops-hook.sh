@@ -92,6 +92,19 @@ json_unescape() {
     parts=( ${raw}x )
     n=${#parts[@]}
     parts[n-1]=${parts[n-1]%x}
+    # the common case (no \\, no \u, only valid escapes): every part but the first starts with its escape letter
+    # (\" and \/ need nothing more), and one substitution over the whole array per letter decodes them all
+    if [[ $raw != *'\\'* && $raw != *'\u'* && $raw != *\\[!ntrbf/\"]* ]]; then
+        out=("${parts[@]:1}")
+        out=("${out[@]/#n/$'\n'}")
+        [[ $raw == *'\t'* ]] && out=("${out[@]/#t/$'\t'}")
+        [[ $raw == *'\r'* ]] && out=("${out[@]/#r/$'\r'}")
+        [[ $raw == *'\b'* ]] && out=("${out[@]/#b/$'\b'}")
+        [[ $raw == *'\f'* ]] && out=("${out[@]/#f/$'\f'}")
+        IFS=
+        REPLY="${parts[0]}${out[*]}"
+        return 0
+    fi
     out=("${parts[0]}")
     for (( i = 1; i < n; i++ )); do
         p=${parts[i]}
@@ -689,21 +702,40 @@ substitute_vars() {
     REPLY=$t
 }
 
+# sql_data_free TEXT -> REPLY, status 0 when TEXT is a plain sqlite3 call whose every argument after the options is
+# one single-quoted shell word ('\'' for a quote inside): the same text with the contents of SQL string literals
+# taken out. To sqlite a literal is data, never syntax: a team named  ops'; DROP TABLE users; --  is a team name.
+sql_data_free() {
+    local t=$1 q=$'\x01'
+    local w="'([^']|'\\\\'')*'"
+    local re="^[[:space:]]*sqlite3([[:space:]]+-[A-Za-z]+)*([[:space:]]+$w)+[[:space:]]*\$"
+    [[ $t =~ $re ]] || return 1
+    t=${t//"'\\''"/$q}
+    local lit="$q([^$q]|$q$q)*$q"
+    while [[ $t =~ $lit ]]; do
+        t=${t/"${BASH_REMATCH[0]}"/"''"}
+    done
+    [[ $t == *"$q"* ]] && return 1
+    REPLY=$t
+}
+
 # The rules of one kind (forbidden|write) against the text variants of the command.
 check_rules() {
-    local kind=$1 i re unless t m rc v
-    local -a variants=("$H_COMMAND")
+    local kind=$1 i re unless t m rc v base=$H_COMMAND
+    # the values inside SQL string literals of a plain sqlite3 call are data: they are not matched
+    if sql_data_free "$H_COMMAND"; then base=$REPLY; fi
+    local -a variants=("$base")
     # SQL comments hide keywords from a pattern (DROP/**/TABLE): check the text without them too
-    if [[ $H_COMMAND == *'/*'* || $H_COMMAND == *--* ]]; then
-        strip_sql_comments "$H_COMMAND"
+    if [[ $base == *'/*'* || $base == *--* ]]; then
+        strip_sql_comments "$base"
         variants+=("$REPLY")
     fi
     # shell quoting and substitution split a keyword without changing what runs (DR""OP, D\ROP, $(echo DR)OP,
     # a=DR; ...$a...): check the text flattened, and with the literal variables it assigns put in
-    flatten "$H_COMMAND"
-    [[ $REPLY != "$H_COMMAND" ]] && variants+=("$REPLY")
+    flatten "$base"
+    [[ $REPLY != "$base" ]] && variants+=("$REPLY")
     if (( ${#L_VARS[@]} )); then
-        substitute_vars "$H_COMMAND"
+        substitute_vars "$base"
         flatten "$REPLY"
         variants+=("$REPLY")
     fi

@@ -86,6 +86,16 @@ class HookPayloadTest {
     }
 
     @Test
+    void commonEscapesAloneAreDecodedExactly() throws Exception {
+        String command = "sqlite3 db 'DROP TABLE t'\nnext\tline \"q\" a/b\r\nnnn\n\ttab\b\f";
+
+        HookHarness.Result r = apply.run("pre", HookHarness.prePayload(command).replace("a/b", "a\\/b"));
+
+        assertThat(r.rule()).isEqualTo("forbidden:drop");
+        assertThat(r.decisions().get(0).path("command").asText()).isEqualTo(command);
+    }
+
+    @Test
     void unicodeEscapesAndSurrogatePairsInThePayloadDecode() throws Exception {
         String payload = "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"sqlite3 db 'D\\u0052OP TABLE caf\\u00e9 \\ud83d\\ude00 \\u65e5 \\/ \\\"x\\\" \\\\'\"}}";
 

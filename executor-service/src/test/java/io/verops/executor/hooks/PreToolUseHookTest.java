@@ -94,6 +94,19 @@ class PreToolUseHookTest {
     }
 
     @Test
+    void aValueInsideAnSqlStringLiteralIsDataNotACommand() throws Exception {
+        // a team named  ops'; DROP TABLE users; --  quoted as SQL, and the SQL quoted as one shell word
+        String q = "'\\''";
+        String insert = "sqlite3 -cmd '.timeout 5000' " + DB + " 'INSERT INTO users(email, role, team) VALUES("
+                + q + "dave@example.com" + q + ", " + q + "editor" + q + ", " + q + "ops" + q + q + "; DROP TABLE users; --"
+                + q + ");'";
+        assertAllowed(applyStrict.pre(insert));
+        // outside a literal the same words still count, and so do they in a double-quoted shell word
+        assertBlocked(applyStrict.pre("sqlite3 " + DB + " 'SELECT " + q + "x" + q + "; DROP TABLE users;'"), "forbidden:drop");
+        assertBlocked(applyStrict.pre("sqlite3 " + DB + " \"SELECT 'ops'; DROP TABLE users; --'\""), "forbidden:drop");
+    }
+
+    @Test
     void anExportedVariableIsFollowedToo() throws Exception {
         assertBlocked(applyOpen.pre("export A=DR; sqlite3 db \"${A}OP TABLE users\""), "forbidden:drop");
     }
