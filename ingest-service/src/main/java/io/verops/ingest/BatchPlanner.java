@@ -8,6 +8,7 @@ import io.verops.core.messages.FieldChange;
 import io.verops.core.messages.ItemMessage;
 import io.verops.core.operation.FieldSpec;
 import io.verops.core.operation.Operation;
+import io.verops.ingest.internal.ColumnValues;
 import io.verops.ingest.internal.CsvReader;
 import io.verops.ingest.internal.JsonBatchReader;
 import io.verops.ingest.internal.Shown;
@@ -38,9 +39,26 @@ import java.util.stream.Collectors;
  */
 public final class BatchPlanner {
     private final Clock clock;
+    private final Integer batchCap;
 
     public BatchPlanner(Clock clock) {
+        this(clock, null);
+    }
+
+    private BatchPlanner(Clock clock, Integer batchCap) {
         this.clock = Objects.requireNonNull(clock, "clock == null");
+        this.batchCap = batchCap;
+    }
+
+    /**
+     * A planner that caps batches at {@code cap} rows instead of each operation's {@code limits.batch_cap}: for
+     * benchmarks and bulk tooling that lift the cap explicitly. The guardrail of the product is the operation's cap.
+     */
+    public BatchPlanner withBatchCap(int cap) {
+        if (cap < 1) {
+            throw new IllegalArgumentException("batch cap must be at least 1 (found " + cap + ")");
+        }
+        return new BatchPlanner(clock, cap);
     }
 
     /** Reads the rows of an input in its format; throws {@link BatchRefusedException} when it cannot. */
@@ -65,9 +83,10 @@ public final class BatchPlanner {
         if (rows.isEmpty()) {
             throw new BatchRefusedException(name + ": no data rows (a header alone, or an empty array): nothing to do");
         }
-        if (rows.size() > op.limits().batchCap()) {
+        int cap = batchCap != null ? batchCap : op.limits().batchCap();
+        if (rows.size() > cap) {
             throw new BatchRefusedException(name + ": " + rows.size() + " rows is over the batch cap of "
-                    + op.limits().batchCap() + " for operation '" + op.name()
+                    + cap + " for operation '" + op.name()
                     + "' (split the batch, or raise limits.batch_cap in its operation.json)");
         }
         refuseUnknownColumns(op, name, rows);
@@ -80,10 +99,12 @@ public final class BatchPlanner {
         Map<String, Integer> firstRowOfIdentity = new HashMap<>(rows.size() * 2);
         String identityNames = String.join(", ", op.identity());
         for (RawRow r : rows) {
-            Map<String, String> normalized = new LinkedHashMap<>(fields.size() * 2);
+            String[] values = new String[fields.size()];
+            int present = 0;
             List<FieldChange> changes = null;
             List<BatchEvent.FieldProblem> problems = null;
-            for (FieldSpec f : fields) {
+            for (int i = 0; i < fields.size(); i++) {
+                FieldSpec f = fields.get(i);
                 String raw = r.values().get(f.name());
                 if (raw == null || raw.isBlank()) {
                     if (f.required()) {
@@ -96,7 +117,8 @@ public final class BatchPlanner {
                     problems = add(problems, new BatchEvent.FieldProblem(f.name(), n.problem()));
                     continue;
                 }
-                normalized.put(f.name(), n.value());
+                values[i] = n.value();
+                present++;
                 if (!n.value().equals(raw)) {
                     changes = add(changes, f.secret()
                             ? new FieldChange(f.name(), FieldNormalizers.SECRET, FieldNormalizers.SECRET)
@@ -104,13 +126,13 @@ public final class BatchPlanner {
                 }
             }
             List<FieldChange> changeList = changes == null ? List.of() : changes;
-            String identity = identity(op, normalized);
+            String identity = identity(op, fields, values);
             if (identity != null) {
                 Integer first = firstRowOfIdentity.putIfAbsent(identity, r.row());
                 if (first != null) {
                     notExecuted.add(new BatchEvent.RowOutcome(r.row(), identity + "#row-" + r.row(),
                             ItemStatus.SKIPPED, "duplicate of row " + first + " (same " + identityNames + ")",
-                            normalized, problems, changeList));
+                            ordered(fields, values), problems, changeList));
                     continue;
                 }
             }
@@ -118,9 +140,10 @@ public final class BatchPlanner {
                 String msg = "needs input: " + problems.stream().map(p -> p.field() + " " + p.reason())
                         .collect(Collectors.joining("; "));
                 notExecuted.add(new BatchEvent.RowOutcome(r.row(), identity == null ? "row-" + r.row() : identity,
-                        ItemStatus.NEEDS_INPUT, msg, normalized, problems, changeList));
+                        ItemStatus.NEEDS_INPUT, msg, ordered(fields, values), problems, changeList));
                 continue;
             }
+            Map<String, String> normalized = immutable(fields, values, present);
             items.add(new ItemMessage(batchId, op.name(), identity, r.row(), phase, normalized, now, changeList));
             planned.add(new BatchEvent.PlannedItem(identity, r.row(), normalized));
         }
@@ -136,7 +159,11 @@ public final class BatchPlanner {
         java.util.Set<String> declared = new java.util.HashSet<>();
         op.fields().forEach(f -> declared.add(f.name()));
         Map<String, Integer> unknown = new TreeMap<>();
+        java.util.Set<ColumnValues.Columns> checked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (RawRow r : rows) {
+            if (r.values() instanceof ColumnValues cv && !checked.add(cv.columns())) {
+                continue; // the rows of one CSV header share their columns: checked once
+            }
             for (String col : r.values().keySet()) {
                 if (!declared.contains(col)) {
                     unknown.putIfAbsent(col, r.row());
@@ -166,19 +193,54 @@ public final class BatchPlanner {
     }
 
     /** The item id: the identity fields' normalised values, joined by '|'; null when one is missing. */
-    static String identity(Operation op, Map<String, String> normalized) {
+    static String identity(Operation op, List<FieldSpec> fields, String[] values) {
         List<String> names = op.identity();
-        if (names.size() == 1) {
-            return normalized.get(names.get(0));
-        }
-        List<String> parts = new ArrayList<>(names.size());
-        for (String f : names) {
-            String v = normalized.get(f);
+        StringBuilder sb = null;
+        String single = null;
+        for (int k = 0; k < names.size(); k++) {
+            String v = null;
+            for (int i = 0; i < fields.size(); i++) {
+                if (fields.get(i).name().equals(names.get(k))) {
+                    v = values[i];
+                    break;
+                }
+            }
             if (v == null) {
                 return null;
             }
-            parts.add(v);
+            if (k == 0) {
+                single = v;
+            } else {
+                if (sb == null) {
+                    sb = new StringBuilder(single);
+                }
+                sb.append('|').append(v);
+            }
         }
-        return String.join("|", parts);
+        return sb == null ? single : sb.toString();
+    }
+
+    /** The valid values in field order (for rows that are not run: they appear in reports and needs-input.csv). */
+    private static Map<String, String> ordered(List<FieldSpec> fields, String[] values) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < fields.size(); i++) {
+            if (values[i] != null) {
+                m.put(fields.get(i).name(), values[i]);
+            }
+        }
+        return m;
+    }
+
+    /** The valid values as an immutable map, built once and shared by the item and the accepted event. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> immutable(List<FieldSpec> fields, String[] values, int present) {
+        Map.Entry<String, String>[] entries = new Map.Entry[present];
+        int e = 0;
+        for (int i = 0; i < fields.size(); i++) {
+            if (values[i] != null) {
+                entries[e++] = Map.entry(fields.get(i).name(), values[i]);
+            }
+        }
+        return Map.ofEntries(entries);
     }
 }

@@ -1,5 +1,6 @@
 package io.verops.ingest;
 
+import io.verops.ingest.internal.ColumnValues;
 import java.util.Map;
 
 /**
@@ -11,6 +12,6 @@ import java.util.Map;
  */
 public record RawRow(int row, int line, Map<String, String> values) {
     public RawRow {
-        values = Map.copyOf(values);
+        values = values instanceof ColumnValues ? values : Map.copyOf(values);
     }
 }

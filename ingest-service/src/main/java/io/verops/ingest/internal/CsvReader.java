@@ -48,6 +48,7 @@ public final class CsvReader {
         if (!problems.isEmpty()) {
             throw new BatchRefusedException(problems);
         }
+        ColumnValues.Columns shared = new ColumnValues.Columns(columns);
         List<RawRow> rows = new ArrayList<>();
         int rowNo = 0;
         while (p.hasNext()) {
@@ -62,16 +63,16 @@ public final class CsvReader {
                         + " field" + (fields.size() == 1 ? "" : "s") + ", the header has " + columns.length);
                 continue;
             }
-            Map<String, String> values = new HashMap<>(columns.length * 2);
+            String[] values = new String[columns.length];
             for (int i = 0; i < columns.length; i++) {
                 String v = fields.get(i);
                 if (v.length() > Cells.MAX_VALUE_LENGTH) {
                     addCapped(problems, name + ": row " + rowNo + " (line " + line + "), field "
                             + Shown.quoted(columns[i]) + ": " + Cells.tooLong(v.length()));
                 }
-                values.put(columns[i], v);
+                values[i] = v;
             }
-            rows.add(new RawRow(rowNo, line, values));
+            rows.add(new RawRow(rowNo, line, new ColumnValues(shared, values)));
         }
         if (!problems.isEmpty()) {
             throw new BatchRefusedException(problems);

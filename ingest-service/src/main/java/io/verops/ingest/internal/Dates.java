@@ -22,19 +22,12 @@ import java.util.regex.Pattern;
  * from the value when only one order gives a real date; impossible dates and two-digit years are refused.
  */
 public final class Dates {
-    private static final Pattern YMD = Pattern.compile("(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})");
-    private static final Pattern NUMERIC_YEAR_LAST = Pattern.compile("(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{4})");
-    private static final Pattern TWO_DIGIT_YEAR = Pattern.compile("(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{2})");
-    private static final Pattern DAY_MONTH_YEAR = Pattern.compile(
-            "(\\d{1,2})(?:st|nd|rd|th)?(?:\\s+|-)([A-Za-z]+)\\.?,?(?:\\s+|-)(\\d{4})", Pattern.CASE_INSENSITIVE);
-    private static final Pattern MONTH_DAY_YEAR = Pattern.compile(
-            "([A-Za-z]+)\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})", Pattern.CASE_INSENSITIVE);
     private static final Pattern DATE_TIME = Pattern.compile(
             "(\\d{4})([-/])(\\d{2})\\2(\\d{2})[Tt ](\\d{2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9}))?)?"
                     + "\\s*(Z|z|UTC|GMT|[+\\-\u2212]\\d{2}(?::?\\d{2})?)?");
     private static final Instant FIRST = LocalDateTime.of(1, 1, 1, 0, 0).toInstant(ZoneOffset.UTC);
     private static final Instant LAST = LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999).toInstant(ZoneOffset.UTC);
-    private static final Map<String, Month> MONTHS = Map.ofEntries(
+    private static final Map<String, Month> MONTHS = withTitleCase(Map.ofEntries(
             Map.entry("jan", Month.JANUARY), Map.entry("january", Month.JANUARY),
             Map.entry("feb", Month.FEBRUARY), Map.entry("february", Month.FEBRUARY),
             Map.entry("mar", Month.MARCH), Map.entry("march", Month.MARCH),
@@ -46,7 +39,14 @@ public final class Dates {
             Map.entry("sep", Month.SEPTEMBER), Map.entry("sept", Month.SEPTEMBER), Map.entry("september", Month.SEPTEMBER),
             Map.entry("oct", Month.OCTOBER), Map.entry("october", Month.OCTOBER),
             Map.entry("nov", Month.NOVEMBER), Map.entry("november", Month.NOVEMBER),
-            Map.entry("dec", Month.DECEMBER), Map.entry("december", Month.DECEMBER));
+            Map.entry("dec", Month.DECEMBER), Map.entry("december", Month.DECEMBER)));
+
+    /** The month names as written in lower case and in title case (Jun, June), looked up without case folding. */
+    private static Map<String, Month> withTitleCase(Map<String, Month> lower) {
+        Map<String, Month> all = new java.util.HashMap<>(lower);
+        lower.forEach((k, m) -> all.put(Character.toUpperCase(k.charAt(0)) + k.substring(1), m));
+        return Map.copyOf(all);
+    }
 
     private Dates() {
     }
@@ -60,25 +60,38 @@ public final class Dates {
         if (isIsoDate(v)) {
             return ymd(v, digits(v, 0, 4), digits(v, 5, 7), digits(v, 8, 10));
         }
-        Matcher m = YMD.matcher(v);
-        if (m.matches()) {
-            return ymd(v, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
-        }
-        m = NUMERIC_YEAR_LAST.matcher(v);
-        if (m.matches()) {
-            return numericYearLast(v, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(3)),
-                    Integer.parseInt(m.group(4)), dateOrder);
-        }
-        if (TWO_DIGIT_YEAR.matcher(v).matches()) {
-            return invalid(v, "a two-digit year is refused (which century?); write the year in full, e.g. 2026-06-01");
-        }
-        m = DAY_MONTH_YEAR.matcher(v);
-        if (m.matches()) {
-            return named(v, Integer.parseInt(m.group(1)), m.group(2), Integer.parseInt(m.group(3)));
-        }
-        m = MONTH_DAY_YEAR.matcher(v);
-        if (m.matches()) {
-            return named(v, Integer.parseInt(m.group(2)), m.group(1), Integer.parseInt(m.group(3)));
+        Tokens t = Tokens.of(v);
+        if (t != null) {
+            switch (t.shape) {
+                case "9-9-9", "9/9/9", "9.9.9" -> {
+                    int la = t.length(0);
+                    int lb = t.length(1);
+                    int lc = t.length(2);
+                    if (la == 4 && lb <= 2 && lc <= 2) {
+                        return ymd(v, t.number(0), t.number(1), t.number(2));
+                    }
+                    if (la <= 2 && lb <= 2 && lc == 4) {
+                        return numericYearLast(v, t.number(0), t.number(1), t.number(2), dateOrder);
+                    }
+                    if (la <= 2 && lb <= 2 && lc == 2) {
+                        return invalid(v, "a two-digit year is refused (which century?); write the year in full, "
+                                + "e.g. 2026-06-01");
+                    }
+                }
+                case "9 A 9", "9-A-9" -> {
+                    if (t.length(0) <= 2 && t.length(2) == 4) {
+                        return named(v, t.number(0), t.text(1), t.number(2));
+                    }
+                }
+                case "A 9 9" -> {
+                    if (t.length(1) <= 2 && t.length(2) == 4) {
+                        return named(v, t.number(1), t.text(0), t.number(2));
+                    }
+                }
+                default -> {
+                    // not a date form; refused below
+                }
+            }
         }
         if (DATE_TIME.matcher(v).matches() || v.matches("\\d{4}-\\d{2}-\\d{2}[Tt].*")) {
             return invalid(v, "a date and time, not a date; give the date only, e.g. " + v.substring(0, 10));
@@ -86,8 +99,111 @@ public final class Dates {
         return invalid(v, "not a recognised date; write it as YYYY-MM-DD, e.g. 2026-06-01");
     }
 
+    /**
+     * A value cut into numbers ('9'), words ('A') and single separators, with the decorations of written dates
+     * dropped: an ordinal suffix after a number (1st), a dot after a word (Jun.), a comma before a space
+     * (June 1, 2026). {@code shape} spells the tokens, e.g. {@code 9/9/9} or {@code A 9 9}. Null for long values.
+     */
+    private static final class Tokens {
+        private static final int MAX = 8;
+        final String v;
+        final int[] start = new int[MAX];
+        final int[] end = new int[MAX];
+        int count;
+        String shape;
+
+        private Tokens(String v) {
+            this.v = v;
+        }
+
+        static Tokens of(String v) {
+            if (v.length() > 40) {
+                return null;
+            }
+            Tokens t = new Tokens(v);
+            StringBuilder shape = new StringBuilder(8);
+            int n = v.length();
+            int i = 0;
+            while (i < n) {
+                char c = v.charAt(i);
+                int from = i;
+                char kind;
+                if (c >= '0' && c <= '9') {
+                    while (i < n && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
+                        i++;
+                    }
+                    kind = '9';
+                } else if (Character.isLetter(c)) {
+                    while (i < n && Character.isLetter(v.charAt(i))) {
+                        i++;
+                    }
+                    char last = shape.length() == 0 ? 0 : shape.charAt(shape.length() - 1);
+                    if (last == '9' && isOrdinal(v, from, i)) {
+                        continue; // 1st, 2nd, 3rd, 4th
+                    }
+                    kind = 'A';
+                } else if (Character.isWhitespace(c)) {
+                    while (i < n && Character.isWhitespace(v.charAt(i))) {
+                        i++;
+                    }
+                    kind = ' ';
+                } else {
+                    i++;
+                    char last = shape.length() == 0 ? 0 : shape.charAt(shape.length() - 1);
+                    if ((c == '.' && last == 'A') || (c == ',' && i < n && Character.isWhitespace(v.charAt(i)))) {
+                        continue; // Jun. / June 1, 2026
+                    }
+                    kind = c;
+                }
+                if (kind == '9' || kind == 'A') {
+                    if (t.count == MAX) {
+                        return null;
+                    }
+                    t.start[t.count] = from;
+                    t.end[t.count] = i;
+                    t.count++;
+                }
+                shape.append(kind);
+            }
+            t.shape = shape.toString();
+            return t;
+        }
+
+        private static boolean isOrdinal(String v, int from, int to) {
+            if (to - from != 2) {
+                return false;
+            }
+            String s = v.substring(from, to).toLowerCase(Locale.ROOT);
+            return s.equals("st") || s.equals("nd") || s.equals("rd") || s.equals("th");
+        }
+
+        int length(int token) {
+            return end[token] - start[token];
+        }
+
+        int number(int token) {
+            return digits(v, start[token], end[token]);
+        }
+
+        String text(int token) {
+            return v.substring(start[token], end[token]);
+        }
+    }
+
     /** An instant, converted to UTC. A local time without an offset is refused: its instant is unknown. */
     public static Normalized dateTime(String v) {
+        if (v.length() == 20 && v.charAt(19) == 'Z' && v.charAt(10) == 'T' && isIsoDate(v.substring(0, 10))
+                && v.charAt(13) == ':' && v.charAt(16) == ':' && allDigits(v, 11, 13) && allDigits(v, 14, 16)
+                && allDigits(v, 17, 19)) {
+            String dateProblem = dateProblem(digits(v, 0, 4), digits(v, 5, 7), digits(v, 8, 10));
+            if (dateProblem != null) {
+                return invalidDateTime(v, dateProblem);
+            }
+            if (digits(v, 11, 13) > 23 || digits(v, 14, 16) > 59 || digits(v, 17, 19) > 59) {
+                return invalidDateTime(v, "no such time of day (hours 00-23, minutes and seconds 00-59)");
+            }
+            return Normalized.ok(v);
+        }
         Matcher m = DATE_TIME.matcher(v);
         if (m.matches()) {
             String zone = m.group(9);
@@ -191,7 +307,10 @@ public final class Dates {
     }
 
     private static Normalized named(String v, int day, String monthName, int year) {
-        Month month = MONTHS.get(monthName.toLowerCase(Locale.ROOT));
+        Month month = MONTHS.get(monthName);
+        if (month == null) {
+            month = MONTHS.get(monthName.toLowerCase(Locale.ROOT));
+        }
         if (month == null) {
             return invalid(v, "'" + monthName + "' is not an English month name");
         }
@@ -238,6 +357,15 @@ public final class Dates {
         }
         for (int i = 0; i < 10; i++) {
             if (i != 4 && i != 7 && (v.charAt(i) < '0' || v.charAt(i) > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allDigits(String v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
                 return false;
             }
         }

@@ -3,7 +3,6 @@ package io.verops.ingest.internal;
 import io.verops.core.operation.FieldSpec;
 import io.verops.ingest.Normalized;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.Currency;
 import java.util.Locale;
 import java.util.Map;
@@ -100,16 +99,14 @@ public final class Numbers {
             }
             digits = p.integer;
         }
-        BigInteger value = new BigInteger(digits);
-        if (negative) {
-            value = value.negate();
+        String canonical = signed(negative, withoutLeadingZeros(digits));
+        if (spec.minimum() != null || spec.maximum() != null) {
+            String bound = boundProblem(new BigDecimal(canonical), spec, canonical);
+            if (bound != null) {
+                return invalidInteger(v, bound);
+            }
         }
-        BigDecimal asDecimal = new BigDecimal(value);
-        String bound = boundProblem(asDecimal, spec, value.toString());
-        if (bound != null) {
-            return invalidInteger(v, bound);
-        }
-        return Normalized.ok(value.toString());
+        return Normalized.ok(canonical);
     }
 
     // ---- amounts ------------------------------------------------------------------------------------------
@@ -205,15 +202,30 @@ public final class Numbers {
                     : code + " has " + minorUnits + " decimal place" + (minorUnits == 1 ? "" : "s") + ", this value has "
                     + decimals);
         }
-        BigDecimal value = new BigDecimal(p.fraction == null ? p.integer : p.integer + "." + p.fraction);
-        if (negative) {
-            value = value.negate();
+        // the canonical decimal, spelled from the digits: exact, no floating point, no rounding
+        StringBuilder spelled = new StringBuilder(p.integer.length() + minorUnits + 8);
+        String integerDigits = withoutLeadingZeros(p.integer);
+        spelled.append(integerDigits);
+        boolean zero = integerDigits.equals("0");
+        if (minorUnits > 0) {
+            spelled.append('.');
+            String fraction = p.fraction == null ? "" : p.fraction;
+            spelled.append(fraction);
+            for (int k = fraction.length(); k < minorUnits; k++) {
+                spelled.append('0');
+            }
+            for (int k = 0; k < fraction.length() && zero; k++) {
+                zero = fraction.charAt(k) == '0';
+            }
         }
-        value = value.setScale(minorUnits);
-        String canonical = value.toPlainString() + " " + code;
-        String bound = boundProblem(value, spec, canonical);
-        if (bound != null) {
-            return invalidAmount(v, bound);
+        String decimal = (negative && !zero ? "-" : "") + spelled;
+        String canonical = decimal + " " + code;
+        boolean minimumHolds = spec.minimum() == null || (spec.minimum().signum() <= 0 && !decimal.startsWith("-"));
+        if (!minimumHolds || spec.maximum() != null) {
+            String bound = boundProblem(new BigDecimal(decimal), spec, canonical);
+            if (bound != null) {
+                return invalidAmount(v, bound);
+            }
         }
         return Normalized.ok(canonical);
     }
@@ -271,7 +283,11 @@ public final class Numbers {
         if (n > MAX_NUMBER_LENGTH) {
             return Parsed.bad("more than " + MAX_NUMBER_LENGTH + " characters");
         }
-        if (s.chars().noneMatch(c -> c >= '0' && c <= '9')) {
+        boolean anyDigit = false;
+        for (int i = 0; i < n && !anyDigit; i++) {
+            anyDigit = isDigit(s.charAt(i));
+        }
+        if (!anyDigit) {
             return Parsed.bad("not a number");
         }
         char dec = decimalComma ? ',' : '.';
@@ -372,6 +388,18 @@ public final class Numbers {
             return Parsed.bad("'" + separator + "' cannot group thousands: " + convention);
         }
         return Parsed.ok(digits.toString(), fraction);
+    }
+
+    private static String withoutLeadingZeros(String digits) {
+        int i = 0;
+        while (i < digits.length() - 1 && digits.charAt(i) == '0') {
+            i++;
+        }
+        return i == 0 ? digits : digits.substring(i);
+    }
+
+    private static String signed(boolean negative, String digits) {
+        return negative && !digits.equals("0") ? "-" + digits : digits;
     }
 
     private static String boundProblem(BigDecimal value, FieldSpec spec, String shown) {

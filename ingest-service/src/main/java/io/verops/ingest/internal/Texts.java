@@ -103,7 +103,11 @@ public final class Texts {
             }
         }
         String tld = labels[labels.length - 1];
-        boolean letters = tld.length() >= 2 && tld.chars().allMatch(c -> (c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+        boolean letters = tld.length() >= 2;
+        for (int i = 0; i < tld.length() && letters; i++) {
+            char c = tld.charAt(i);
+            letters = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        }
         if (!letters && !tld.regionMatches(true, 0, "xn--", 0, 4)) {
             return "the top-level domain '" + tld + "' is not letters";
         }
@@ -121,7 +125,12 @@ public final class Texts {
                 return Normalized.invalid("invalid identifier " + Shown.quoted(v) + ": contains a control character");
             }
         }
-        String s = Normalizer.isNormalized(v, Normalizer.Form.NFC) ? v : Normalizer.normalize(v, Normalizer.Form.NFC);
+        boolean below0300 = true; // text below U+0300 (no combining marks) is always in NFC
+        for (int i = 0; i < v.length() && below0300; i++) {
+            below0300 = v.charAt(i) < 0x300;
+        }
+        String s = below0300 || Normalizer.isNormalized(v, Normalizer.Form.NFC) ? v
+                : Normalizer.normalize(v, Normalizer.Form.NFC);
         String rule = spec.caseRule() == null ? "preserve" : spec.caseRule();
         return Normalized.ok(switch (rule) {
             case "lower" -> s.toLowerCase(Locale.ROOT);

@@ -1,0 +1,359 @@
+package io.verops.ingest.bench;
+
+import io.verops.core.Phase;
+import io.verops.core.kafka.EmbeddedKafka;
+import io.verops.core.kafka.KafkaSettings;
+import io.verops.core.kafka.Publisher;
+import io.verops.core.kafka.TopicSetup;
+import io.verops.core.operation.FieldSpec;
+import io.verops.core.operation.Operation;
+import io.verops.core.operation.OperationCatalog;
+import io.verops.ingest.BatchFormat;
+import io.verops.ingest.BatchInput;
+import io.verops.ingest.BatchPlan;
+import io.verops.ingest.BatchPlanner;
+import io.verops.ingest.IngestStage;
+import io.verops.ingest.RawRow;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The ingest benchmark (a command, not a test): generates a batch of an operation's fields in the varied forms
+ * normalisation must handle, then measures rows per second for
+ * <ol>
+ *   <li>parse + normalise alone ({@link BatchPlanner#read} then {@link BatchPlanner#plan}) of the whole batch in
+ *       one plan, the batch cap lifted to its size;</li>
+ *   <li>parse + normalise + publish of the same rows to an in-process Kafka broker through
+ *       {@link IngestStage#submit}, as consecutive batches of {@code --kafka-batch-rows} rows (each one an accepted
+ *       event and its items, acknowledged by the broker before the next).</li>
+ * </ol>
+ * Run it with {@code scripts/bench-ingest.sh}; {@code --help} lists the options.
+ */
+public final class IngestBenchmark {
+    private static final String USAGE = """
+            usage: bench-ingest.sh [options]
+              --rows N              rows to generate (default 1000000)
+              --operation NAME      the operation whose fields are generated (default quota-change)
+              --operations DIR      the operations folder (default: $VEROPS_HOME/operations, else ./operations)
+              --format F            csv, json or jsonl (default csv)
+              --batch-cap N         the cap for the one-plan measurement (default: the row count)
+              --rounds N            parse + normalise rounds; the first warms the JIT up (default 3)
+              --kafka-batch-rows N  rows per batch published to Kafka (default 5000: its accepted event, which
+                                    lists every item with its fields, stays under Kafka's 1 MB record limit)
+              --partitions N        partitions of the broker's topics (default 4)
+              --fsync-each-message  keep the local runner's broker setting that forces every append to disk
+                                    (default: Kafka's default flushing, left to the OS; acks=all either way)
+              --no-kafka            measure parse + normalise only
+            """;
+
+    private IngestBenchmark() {
+    }
+
+    /** The options, as given on the command line. */
+    record Options(int rows, String operation, Path operations, BatchFormat format, int batchCap, int rounds,
+                   int kafkaBatchRows, int partitions, boolean kafka, boolean fsyncEachMessage) {
+        static Options parse(String[] args) {
+            int rows = 1_000_000;
+            String operation = "quota-change";
+            Path operations = null;
+            BatchFormat format = BatchFormat.CSV;
+            Integer cap = null;
+            int rounds = 3;
+            int kafkaBatchRows = 5000;
+            int partitions = 4;
+            boolean kafka = true;
+            boolean fsync = false;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--rows" -> rows = positive(a, value(args, ++i, a));
+                    case "--operation" -> operation = value(args, ++i, a);
+                    case "--operations" -> operations = Path.of(value(args, ++i, a));
+                    case "--format" -> {
+                        String f = value(args, ++i, a);
+                        format = BatchFormat.fromName(f).orElseThrow(() -> new IllegalArgumentException(
+                                "--format '" + f + "' is not one of csv, json, jsonl"));
+                    }
+                    case "--batch-cap" -> cap = positive(a, value(args, ++i, a));
+                    case "--rounds" -> rounds = positive(a, value(args, ++i, a));
+                    case "--kafka-batch-rows" -> kafkaBatchRows = positive(a, value(args, ++i, a));
+                    case "--partitions" -> partitions = positive(a, value(args, ++i, a));
+                    case "--no-kafka" -> kafka = false;
+                    case "--fsync-each-message" -> fsync = true;
+                    default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+                }
+            }
+            if (operations == null) {
+                String home = System.getProperty("verops.home", System.getenv("VEROPS_HOME"));
+                operations = (home == null || home.isBlank() ? Path.of("") : Path.of(home)).resolve("operations");
+            }
+            return new Options(rows, operation, operations, format, cap == null ? rows : cap, rounds,
+                    kafkaBatchRows, partitions, kafka, fsync);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static int positive(String option, String v) {
+            try {
+                int n = Integer.parseInt(v.replace("_", "").replace(",", ""));
+                if (n < 1) {
+                    throw new NumberFormatException();
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " must be a whole number of at least 1 (found '" + v + "')");
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench-ingest: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        try {
+            run(options, System.out);
+        } catch (RuntimeException e) {
+            System.err.println("bench-ingest: failed: " + e.getMessage());
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static void run(Options o, PrintStream out) {
+        OperationCatalog catalog = OperationCatalog.load(o.operations());
+        Operation op = catalog.require(o.operation());
+        out.printf(Locale.ROOT, "verops ingest benchmark: operation %s, %,d rows of %s, %d cores, Java %s, heap %,d MB%n",
+                op.name(), o.rows(), o.format().wire(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+
+        long t0 = System.nanoTime();
+        byte[] batch = BatchGenerator.generate(op, o.format(), 1, o.rows());
+        out.printf(Locale.ROOT, "generated %,d rows (%,.1f MB) in %.1f s%n", o.rows(), batch.length / 1e6, secs(t0));
+
+        BatchPlanner planner = new BatchPlanner(Clock.systemUTC()).withBatchCap(o.batchCap());
+        BatchInput input = new BatchInput("bench." + o.format().wire(), o.format(), batch);
+        double best = 0;
+        double bestCpu = 0;
+        for (int round = 1; round <= o.rounds(); round++) {
+            System.gc();
+            long cpu0 = cpu();
+            long start = System.nanoTime();
+            List<RawRow> rows = BatchPlanner.read(input);
+            long parsed = System.nanoTime();
+            BatchPlan plan = planner.plan(op, "bench-" + round, Phase.DRY_RUN, input, rows);
+            long end = System.nanoTime();
+            double cpuSeconds = (cpu() - cpu0) / 1e9;
+            double rate = o.rows() / ((end - start) / 1e9);
+            best = Math.max(best, rate);
+            bestCpu = Math.max(bestCpu, o.rows() / cpuSeconds);
+            out.printf(Locale.ROOT, "parse + normalise, round %d%s: %,d rows in %.2f s = %,.0f rows/s; %,.0f rows "
+                            + "per CPU-second of this thread (parse %.2f s, normalise %.2f s; %,d items, %,d not "
+                            + "executed, %,d values changed)%n",
+                    round, round == 1 && o.rounds() > 1 ? " (warm-up)" : "", o.rows(), (end - start) / 1e9, rate,
+                    o.rows() / cpuSeconds, (parsed - start) / 1e9, (end - parsed) / 1e9, plan.items().size(),
+                    plan.notExecuted().size(), plan.items().stream().mapToLong(i -> i.normalization().size()).sum());
+        }
+        out.printf(Locale.ROOT, "RESULT parse + normalise: %,.0f rows/s wall clock, %,.0f rows per CPU-second "
+                + "(best of %d rounds; target 200,000 rows/s)%n", best, bestCpu, o.rounds());
+        out.printf(Locale.ROOT, "load average during the run: %.1f on %d cores (a loaded machine lowers the wall-clock "
+                + "figures)%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
+        if (o.kafka()) {
+            kafka(o, catalog, op, out);
+        }
+    }
+
+    private static void kafka(Options o, OperationCatalog catalog, Operation op, PrintStream out) {
+        int chunk = o.kafkaBatchRows();
+        BatchPlanner planner = new BatchPlanner(Clock.systemUTC()).withBatchCap(chunk);
+        List<BatchInput> batches = new ArrayList<>();
+        for (int first = 1; first <= o.rows(); first += chunk) {
+            int count = Math.min(chunk, o.rows() - first + 1);
+            batches.add(new BatchInput("bench-" + first + "." + o.format().wire(), o.format(),
+                    BatchGenerator.generate(op, o.format(), first, count)));
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("verops-bench-kafka");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long t0 = System.nanoTime();
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dir, o.partitions())) {
+            KafkaSettings settings = new KafkaSettings(broker.bootstrapServers(), java.util.Map.of(),
+                    io.verops.core.Topics.withDefaultPrefix(), o.partitions());
+            TopicSetup.ensureTopics(settings);
+            if (!o.fsyncEachMessage()) {
+                flushLikeKafkaDoes(broker, List.of(settings.topics().items(), settings.topics().batchEvents()));
+            }
+            out.printf(Locale.ROOT, "in-process Kafka broker up in %.1f s: %d partitions per topic, %s%n", secs(t0),
+                    o.partitions(), o.fsyncEachMessage() ? "every append forced to disk (the local runner's setting)"
+                            : "flushing left to the OS (Kafka's default)");
+            try (Publisher publisher = new Publisher(settings, "bench")) {
+                IngestStage ingest = new IngestStage(catalog, publisher, Clock.systemUTC());
+                // warm-up: the first batches pay for connections, metadata and the JIT
+                int warm = Math.min(batches.size(), Math.max(1, 20_000 / chunk));
+                for (int i = 0; i < warm; i++) {
+                    ingest.publish(planner.plan(op, "warm-" + i, Phase.DRY_RUN, batches.get(i)));
+                }
+                System.gc();
+                long cpu0 = cpu();
+                long start = System.nanoTime();
+                long items = 0;
+                for (int i = 0; i < batches.size(); i++) {
+                    BatchPlan plan = planner.plan(op, "bench-" + i, Phase.DRY_RUN, batches.get(i));
+                    ingest.publish(plan);
+                    items += plan.items().size();
+                }
+                double s = (System.nanoTime() - start) / 1e9;
+                double cpuSeconds = (cpu() - cpu0) / 1e9;
+                out.printf(Locale.ROOT, "parse + normalise + publish: %,d rows as %,d batches of %,d rows, each planned "
+                        + "then published by IngestStage.publish (its accepted event, then its items, all acknowledged "
+                        + "by the broker before the next batch): %,d items in %.2f s; %,.0f rows per CPU-second of "
+                        + "the publishing thread%n", o.rows(), batches.size(), chunk, items, s, o.rows() / cpuSeconds);
+                out.printf(Locale.ROOT, "RESULT parse + normalise + publish to Kafka: %,.0f rows/s (target 100,000)%n",
+                        o.rows() / s);
+                out.printf(Locale.ROOT, "load average during the run: %.1f on %d cores%n",
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                        Runtime.getRuntime().availableProcessors());
+            }
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    /** Sets flush.messages back to Kafka's default on these topics (the embedded broker forces every append). */
+    private static void flushLikeKafkaDoes(EmbeddedKafka broker, List<String> topics) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(broker.clientProperties())) {
+            java.util.Map<org.apache.kafka.common.config.ConfigResource,
+                    java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> changes = new java.util.HashMap<>();
+            for (String t : topics) {
+                changes.put(new org.apache.kafka.common.config.ConfigResource(
+                                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t),
+                        List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                                new org.apache.kafka.clients.admin.ConfigEntry("flush.messages",
+                                        Long.toString(Long.MAX_VALUE)),
+                                org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+            }
+            admin.incrementalAlterConfigs(changes).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set flush.messages on the benchmark topics: " + e.getMessage(), e);
+        }
+    }
+
+    private static long cpu() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    private static double secs(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder; the OS cleans it eventually
+        }
+    }
+
+    /** Rows of an operation's fields, each value in one of the forms its type accepts, identities unique. */
+    static final class BatchGenerator {
+        private static final String[] DATES = {"2026-07-01", "1 Jul 2026", "2026/07/01", "July 1, 2026"};
+        private static final String[] DATETIMES = {"2026-06-01T10:00:00Z", "2026-06-01T12:00:00+02:00",
+                "2026-06-01 10:00Z"};
+        private static final String[] AMOUNTS = {"$1,234.50", "1234.5 EUR", "JPY 1200", "£80", "12.00 USD"};
+        private static final String[] BARE_AMOUNTS = {"1,234.50", "99", "0.5"};
+
+        private BatchGenerator() {
+        }
+
+        static byte[] generate(Operation op, BatchFormat format, int firstRow, int count) {
+            List<FieldSpec> fields = op.fields();
+            StringBuilder sb = new StringBuilder(count * 64);
+            if (format == BatchFormat.CSV) {
+                for (int f = 0; f < fields.size(); f++) {
+                    sb.append(f == 0 ? "" : ",").append(fields.get(f).name());
+                }
+                sb.append('\n');
+            } else if (format == BatchFormat.JSON) {
+                sb.append("[\n");
+            }
+            for (int i = firstRow; i < firstRow + count; i++) {
+                if (format == BatchFormat.CSV) {
+                    for (int f = 0; f < fields.size(); f++) {
+                        String v = value(op, fields.get(f), i);
+                        if (f > 0) {
+                            sb.append(',');
+                        }
+                        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0) {
+                            sb.append('"').append(v.replace("\"", "\"\"")).append('"');
+                        } else {
+                            sb.append(v);
+                        }
+                    }
+                    sb.append('\n');
+                } else {
+                    sb.append('{');
+                    for (int f = 0; f < fields.size(); f++) {
+                        sb.append(f == 0 ? "\"" : ", \"").append(fields.get(f).name()).append("\": \"")
+                                .append(value(op, fields.get(f), i).replace("\\", "\\\\").replace("\"", "\\\""))
+                                .append('"');
+                    }
+                    sb.append('}');
+                    if (format == BatchFormat.JSON && i < firstRow + count - 1) {
+                        sb.append(',');
+                    }
+                    sb.append('\n');
+                }
+            }
+            if (format == BatchFormat.JSON) {
+                sb.append("]\n");
+            }
+            return sb.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        static String value(Operation op, FieldSpec f, int i) {
+            return switch (f.type()) {
+                case IDENTIFIER -> (i % 2 == 0 ? "Acct_" : "acct_") + i;
+                case EMAIL -> "user" + i + (i % 2 == 0 ? "@Example.COM" : "@example.com");
+                case ENUM -> {
+                    String v = f.values().get(i % f.values().size());
+                    yield i % 3 == 0 ? v.toUpperCase(Locale.ROOT) : v;
+                }
+                case STRING -> op.identity().contains(f.name()) ? "item " + i : "team " + (i % 100);
+                case INTEGER -> op.identity().contains(f.name()) ? Integer.toString(i)
+                        : Integer.toString(i % 1000 + (f.minimum() == null ? 0 : f.minimum().intValue()));
+                case DATE -> DATES[i % DATES.length];
+                case DATETIME -> DATETIMES[i % DATETIMES.length];
+                case AMOUNT -> f.currency() != null ? BARE_AMOUNTS[i % BARE_AMOUNTS.length] : AMOUNTS[i % AMOUNTS.length];
+            };
+        }
+
+    }
+}
