@@ -15,7 +15,7 @@ public record RunAnalysis(boolean finished, String failure, boolean transientFai
     private static final Pattern TRANSIENT = Pattern.compile(
             "(?i)\\b(5\\d\\d|429)\\b|internal server error|too many requests|rate limit|overloaded|"
                     + "service unavailable|bad gateway|gateway time-?out|stream disconnected|connection (reset|refused|closed)|"
-                    + "timed out|temporarily");
+                    + "timed out|temporar(il)?y|high demand");
 
     public static RunAnalysis of(CodexRun run, int timeoutSeconds) {
         Usage usage = Usage.ZERO;

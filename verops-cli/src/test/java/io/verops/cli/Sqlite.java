@@ -11,7 +11,7 @@ final class Sqlite {
     }
 
     static List<String> query(Path db, String sql) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sqlite3", "-readonly", "-separator", "|", db.toString(), sql)
+        Process p = new ProcessBuilder("sqlite3", "-readonly", "-cmd", ".timeout 10000", "-separator", "|", db.toString(), sql)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {

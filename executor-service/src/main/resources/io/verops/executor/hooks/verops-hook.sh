@@ -702,13 +702,13 @@ substitute_vars() {
     REPLY=$t
 }
 
-# sql_data_free TEXT -> REPLY, status 0 when TEXT is a plain sqlite3 call whose every argument after the options is
-# one single-quoted shell word ('\'' for a quote inside): the same text with the contents of SQL string literals
+# sql_data_free TEXT -> REPLY, status 0 when TEXT is a plain sqlite3 call whose every argument is a plain word (no
+# quote, no shell syntax) or one single-quoted shell word ('\'' for a quote inside): the same text with the contents of SQL string literals
 # taken out. To sqlite a literal is data, never syntax: a team named  ops'; DROP TABLE users; --  is a team name.
 sql_data_free() {
     local t=$1 q=$'\x01'
-    local w="'([^']|'\\\\'')*'"
-    local re="^[[:space:]]*sqlite3([[:space:]]+-[A-Za-z]+)*([[:space:]]+$w)+[[:space:]]*\$"
+    local w="('([^']|'\\\\'')*'|[A-Za-z0-9_./@:+=-]+)"
+    local re="^[[:space:]]*sqlite3([[:space:]]+$w)+[[:space:]]*\$"
     [[ $t =~ $re ]] || return 1
     t=${t//"'\\''"/$q}
     local lit="$q([^$q]|$q$q)*$q"
