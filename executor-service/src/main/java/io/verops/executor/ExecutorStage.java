@@ -163,7 +163,7 @@ public final class ExecutorStage {
             if (!analysis.retryAllowed(attempt, item.phase() == Phase.APPLY, op.apply().idempotent())) {
                 break;
             }
-            Duration wait = backoff(attempt);
+            Duration wait = backoff(op, attempt);
             var retry = Json.mapper().createObjectNode();
             retry.put("type", "verops.retry");
             retry.put("attempt", attempt);
@@ -190,10 +190,12 @@ public final class ExecutorStage {
                 started, clock.instant(), codexMillis, null, null).withEvidence(EvidenceSummary.of(run.events(), decisions));
     }
 
-    private Duration backoff(int attempt) {
-        long base = settings.retryBackoff().toMillis() * (1L << (attempt - 1));
+    /** The operation's backoff when it declares one, else the executor's base, doubled per attempt; with jitter. */
+    private Duration backoff(Operation op, int attempt) {
         double jitter = 0.5 + ThreadLocalRandom.current().nextDouble();
-        return Duration.ofMillis((long) (base * jitter));
+        Operation.Retry retry = op.retry() != null ? op.retry()
+                : new Operation.Retry(settings.retryBackoff().toMillis(), 2.0, Math.max(30_000, settings.retryBackoff().toMillis()));
+        return retry.backoff(attempt, jitter);
     }
 
     /** A folder name for an id: safe characters kept, anything else replaced, plus a short digest. */

@@ -20,7 +20,7 @@ public record Operation(String name, String description, Path folder, String ins
                         JsonSchema outputSchema, Path outputSchemaFile, JsonNode outputSchemaJson,
                         List<FieldSpec> fields, List<String> identity, ApplyPolicy apply, String sandbox,
                         ModelChoice model, Limits limits, Target target, String definitionSha256,
-                        CommandPolicy policy, List<PostCondition> postConditions, Gates gates) {
+                        CommandPolicy policy, List<PostCondition> postConditions, Gates gates, Retry retry) {
     public Operation {
         Objects.requireNonNull(name, "name == null");
         fields = List.copyOf(fields);
@@ -37,6 +37,17 @@ public record Operation(String name, String description, Path folder, String ins
 
     public Optional<FieldSpec> field(String fieldName) {
         return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();
+    }
+
+    /**
+     * The exponential backoff with jitter before the single retry of a transient failure: {@code base_ms} times
+     * {@code factor} to the power (attempt - 1), capped at {@code cap_ms}, times a random factor in [0.5, 1.5).
+     */
+    public record Retry(long baseMs, double factor, long capMs) {
+        public java.time.Duration backoff(int attempt, double jitter) {
+            double ms = Math.min(capMs, baseMs * Math.pow(factor, attempt - 1));
+            return java.time.Duration.ofMillis((long) (ms * jitter));
+        }
     }
 
     /** Whether the apply changes something that cannot be undone: then an operator must approve it. */

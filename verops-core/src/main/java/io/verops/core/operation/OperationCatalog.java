@@ -46,7 +46,7 @@ public final class OperationCatalog {
             Map.entry("maximum", Set.of(FieldType.AMOUNT, FieldType.INTEGER)));
     private static final Set<String> KNOWN_KEYS = Set.of("name", "description", "instructions", "output_schema",
             "identity", "fields", "apply", "sandbox", "model", "limits", "target", "policy", "post_conditions",
-            "gates");
+            "gates", "retry");
     private static final Set<String> POLICY_KEYS = Set.of("allowed_commands", "forbidden", "write_patterns",
             "error_flood_limit");
     private static final Set<String> RULE_KEYS = Set.of("name", "pattern", "unless");
@@ -258,13 +258,34 @@ public final class OperationCatalog {
         List<Operation.PostCondition> postConditions = VerificationDefinitions.postConditions(file,
                 def.get("post_conditions"), fields, target != null, problems);
         Operation.Gates gates = VerificationDefinitions.gates(file, def.get("gates"), problems);
+        Operation.Retry retry = retry(file, def.get("retry"), problems);
         if (!problems.isEmpty()) {
             throw new OperationDefinitionException(problems);
         }
         String digest = Digests.sha256Hex(defText.getBytes(StandardCharsets.UTF_8));
         return new Operation(name, text(def, "description"), dir, instructions, outputSchema, outputSchemaFile,
                 outputSchemaJson, fields, identity, applyPolicy, sandbox, modelChoice, lim, target, digest, policy,
-                postConditions, gates);
+                postConditions, gates, retry);
+    }
+
+    /** Reads {@code retry}: the backoff before the one retry of a transient failure; null when not declared. */
+    private static Operation.Retry retry(Path file, JsonNode node, List<String> problems) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        long base = node.path("base_ms").asLong(1000);
+        double factor = node.path("factor").asDouble(2.0);
+        long cap = node.path("cap_ms").asLong(30_000);
+        if (base < 0) {
+            problems.add(file + ": retry.base_ms must be 0 or more (found " + base + ")");
+        }
+        if (factor < 1) {
+            problems.add(file + ": retry.factor must be at least 1 (found " + factor + ")");
+        }
+        if (cap < base) {
+            problems.add(file + ": retry.cap_ms must be at least retry.base_ms (found " + cap + " < " + base + ")");
+        }
+        return new Operation.Retry(base, factor, cap);
     }
 
     /** Reads {@code policy}: the command policy the hooks enforce. Every pattern must be portable POSIX ERE. */
