@@ -92,6 +92,9 @@ final class RealCodex {
                 "-c", "model_providers.sim.wire_api=\"responses\"",
                 "-c", "model_providers.sim.request_max_retries=0",
                 "-c", "model_providers.sim.stream_max_retries=0",
+                // the checkout may itself live under /tmp, which workspace-write opens by default: close it
+                "-c", "sandbox_workspace_write.exclude_slash_tmp=true",
+                "-c", "sandbox_workspace_write.exclude_tmpdir_env_var=true",
                 "-m", "gpt-5.5"));
         cmd.addAll(extra);
         return cmd;
