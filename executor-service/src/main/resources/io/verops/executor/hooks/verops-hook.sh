@@ -95,14 +95,15 @@ json_unescape() {
     # the common case (no \\, no \u, only valid escapes): every part but the first starts with its escape letter
     # (\" and \/ need nothing more), and one substitution over the whole array per letter decodes them all
     if [[ $raw != *'\\'* && $raw != *'\u'* && $raw != *\\[!ntrbf/\"]* ]]; then
-        out=("${parts[@]:1}")
-        out=("${out[@]/#n/$'\n'}")
-        [[ $raw == *'\t'* ]] && out=("${out[@]/#t/$'\t'}")
-        [[ $raw == *'\r'* ]] && out=("${out[@]/#r/$'\r'}")
-        [[ $raw == *'\b'* ]] && out=("${out[@]/#b/$'\b'}")
-        [[ $raw == *'\f'* ]] && out=("${out[@]/#f/$'\f'}")
+        # a sentinel keeps the first part (plain text) from being taken for an escape
+        parts[0]="x${parts[0]}"
+        [[ $raw == *'\t'* ]] && parts=("${parts[@]/#t/$'\t'}")
+        [[ $raw == *'\r'* ]] && parts=("${parts[@]/#r/$'\r'}")
+        [[ $raw == *'\b'* ]] && parts=("${parts[@]/#b/$'\b'}")
+        [[ $raw == *'\f'* ]] && parts=("${parts[@]/#f/$'\f'}")
         IFS=
-        REPLY="${parts[0]}${out[*]}"
+        REPLY="${parts[*]/#n/$'\n'}"
+        REPLY=${REPLY#x}
         return 0
     fi
     out=("${parts[0]}")
