@@ -51,6 +51,8 @@ public final class IngestBenchmark {
               --kafka-batch-rows N  rows per batch published to Kafka (default 5000: its accepted event, which
                                     lists every item with its fields, stays under Kafka's 1 MB record limit)
               --partitions N        partitions of the broker's topics (default 4)
+              --threads N           batches planned and published at once, as concurrent requests to the
+                                    ingest service would be (default 1)
               --fsync-each-message  keep the local runner's broker setting that forces every append to disk
                                     (default: Kafka's default flushing, left to the OS; acks=all either way)
               --no-kafka            measure parse + normalise only
@@ -61,7 +63,7 @@ public final class IngestBenchmark {
 
     /** The options, as given on the command line. */
     record Options(int rows, String operation, Path operations, BatchFormat format, int batchCap, int rounds,
-                   int kafkaBatchRows, int partitions, boolean kafka, boolean fsyncEachMessage) {
+                   int kafkaBatchRows, int partitions, boolean kafka, boolean fsyncEachMessage, int threads) {
         static Options parse(String[] args) {
             int rows = 1_000_000;
             String operation = "quota-change";
@@ -73,6 +75,7 @@ public final class IngestBenchmark {
             int partitions = 4;
             boolean kafka = true;
             boolean fsync = false;
+            int threads = 1;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -90,6 +93,7 @@ public final class IngestBenchmark {
                     case "--partitions" -> partitions = positive(a, value(args, ++i, a));
                     case "--no-kafka" -> kafka = false;
                     case "--fsync-each-message" -> fsync = true;
+                    case "--threads" -> threads = positive(a, value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
             }
@@ -98,7 +102,7 @@ public final class IngestBenchmark {
                 operations = (home == null || home.isBlank() ? Path.of("") : Path.of(home)).resolve("operations");
             }
             return new Options(rows, operation, operations, format, cap == null ? rows : cap, rounds,
-                    kafkaBatchRows, partitions, kafka, fsync);
+                    kafkaBatchRows, partitions, kafka, fsync, threads);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -162,21 +166,24 @@ public final class IngestBenchmark {
         for (int round = 1; round <= o.rounds(); round++) {
             System.gc();
             long cpu0 = cpu();
+            long process0 = processCpu();
             long start = System.nanoTime();
             List<RawRow> rows = BatchPlanner.read(input);
             long parsed = System.nanoTime();
             BatchPlan plan = planner.plan(op, "bench-" + round, Phase.DRY_RUN, input, rows);
             long end = System.nanoTime();
             double cpuSeconds = (cpu() - cpu0) / 1e9;
+            double processSeconds = (processCpu() - process0) / 1e9;
             double rate = o.rows() / ((end - start) / 1e9);
             best = Math.max(best, rate);
             bestCpu = Math.max(bestCpu, o.rows() / cpuSeconds);
             out.printf(Locale.ROOT, "parse + normalise, round %d%s: %,d rows in %.2f s = %,.0f rows/s; %,.0f rows "
-                            + "per CPU-second of this thread (parse %.2f s, normalise %.2f s; %,d items, %,d not "
-                            + "executed, %,d values changed)%n",
+                            + "per CPU-second of this thread, %,.0f per CPU-second of the process (parse %.2f s, "
+                            + "normalise %.2f s; %,d items, %,d not executed, %,d values changed)%n",
                     round, round == 1 && o.rounds() > 1 ? " (warm-up)" : "", o.rows(), (end - start) / 1e9, rate,
-                    o.rows() / cpuSeconds, (parsed - start) / 1e9, (end - parsed) / 1e9, plan.items().size(),
-                    plan.notExecuted().size(), plan.items().stream().mapToLong(i -> i.normalization().size()).sum());
+                    o.rows() / cpuSeconds, o.rows() / processSeconds, (parsed - start) / 1e9, (end - parsed) / 1e9,
+                    plan.items().size(), plan.notExecuted().size(),
+                    plan.items().stream().mapToLong(i -> i.normalization().size()).sum());
         }
         out.printf(Locale.ROOT, "RESULT parse + normalise: %,.0f rows/s wall clock, %,.0f rows per CPU-second "
                 + "(best of %d rounds; target 200,000 rows/s)%n", best, bestCpu, o.rounds());
@@ -222,20 +229,52 @@ public final class IngestBenchmark {
                     ingest.publish(planner.plan(op, "warm-" + i, Phase.DRY_RUN, batches.get(i)));
                 }
                 System.gc();
-                long cpu0 = cpu();
+                long process0 = processCpu();
                 long start = System.nanoTime();
-                long items = 0;
-                for (int i = 0; i < batches.size(); i++) {
-                    BatchPlan plan = planner.plan(op, "bench-" + i, Phase.DRY_RUN, batches.get(i));
-                    ingest.publish(plan);
-                    items += plan.items().size();
+                java.util.concurrent.atomic.AtomicLong items = new java.util.concurrent.atomic.AtomicLong();
+                java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
+                java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+                List<Thread> workers = new ArrayList<>();
+                List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+                for (int t = 0; t < o.threads(); t++) {
+                    Thread w = new Thread(() -> {
+                        long c0 = cpu();
+                        try {
+                            for (int i = next.getAndIncrement(); i < batches.size(); i = next.getAndIncrement()) {
+                                BatchPlan plan = planner.plan(op, "bench-" + i, Phase.DRY_RUN, batches.get(i));
+                                ingest.publish(plan);
+                                items.addAndGet(plan.items().size());
+                            }
+                        } catch (RuntimeException e) {
+                            failures.add(e);
+                        } finally {
+                            cpuNanos.addAndGet(cpu() - c0);
+                        }
+                    }, "bench-publisher-" + t);
+                    workers.add(w);
+                    w.start();
+                }
+                for (Thread w : workers) {
+                    try {
+                        w.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                }
+                if (!failures.isEmpty()) {
+                    throw new IllegalStateException("publishing failed: " + failures.get(0).getMessage(), failures.get(0));
                 }
                 double s = (System.nanoTime() - start) / 1e9;
-                double cpuSeconds = (cpu() - cpu0) / 1e9;
-                out.printf(Locale.ROOT, "parse + normalise + publish: %,d rows as %,d batches of %,d rows, each planned "
-                        + "then published by IngestStage.publish (its accepted event, then its items, all acknowledged "
-                        + "by the broker before the next batch): %,d items in %.2f s; %,.0f rows per CPU-second of "
-                        + "the publishing thread%n", o.rows(), batches.size(), chunk, items, s, o.rows() / cpuSeconds);
+                double processSeconds = (processCpu() - process0) / 1e9;
+                out.printf(Locale.ROOT, "parse + normalise + publish: %,d rows as %,d batches of %,d rows on %d "
+                        + "thread%s, each batch planned then published by IngestStage.publish (its accepted event, then "
+                        + "its items, all acknowledged by the broker): %,d items in %.2f s; %,.0f rows per CPU-second "
+                        + "of the publishing thread%s%n", o.rows(), batches.size(), chunk, o.threads(),
+                        o.threads() == 1 ? "" : "s", items.get(), s, o.rows() / (cpuNanos.get() / 1e9),
+                        o.threads() == 1 ? "" : "s");
+                out.printf(Locale.ROOT, "the whole process (publishers, producer, broker, GC) used %.2f CPU-seconds: "
+                        + "%,.0f rows per CPU-second%n", processSeconds, o.rows() / processSeconds);
                 out.printf(Locale.ROOT, "RESULT parse + normalise + publish to Kafka: %,.0f rows/s (target 100,000)%n",
                         o.rows() / s);
                 out.printf(Locale.ROOT, "load average during the run: %.1f on %d cores%n",
@@ -264,6 +303,12 @@ public final class IngestBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException("cannot set flush.messages on the benchmark topics: " + e.getMessage(), e);
         }
+    }
+
+    /** CPU time of the whole process (every thread: broker, producer, GC too), or -1 when the JVM cannot say. */
+    private static long processCpu() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
     private static long cpu() {

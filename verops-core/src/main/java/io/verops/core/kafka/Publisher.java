@@ -26,6 +26,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class Publisher implements AutoCloseable {
     private static final String ITEMS = "items";
+    // header values that do not change from one message to the next (Kafka never modifies them)
+    private static final byte[] SPEC_VERSION = bytes("1.0");
+    private static final byte[] CONTENT_TYPE = bytes("application/json");
+    private final java.util.Map<String, byte[]> typeHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final byte[] sourceHeader;
     private final KafkaProducer<String, String> producer;
     private final KafkaSettings settings;
     private final String source;
@@ -33,6 +38,7 @@ public final class Publisher implements AutoCloseable {
     public Publisher(KafkaSettings settings, String source) {
         this.settings = Objects.requireNonNull(settings, "settings == null");
         this.source = Objects.requireNonNull(source, "source == null");
+        this.sourceHeader = bytes("/verops/" + source);
         Properties p = settings.baseProperties();
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
@@ -70,12 +76,12 @@ public final class Publisher implements AutoCloseable {
             payload = Json.write(json);
         }
         RecordHeaders headers = new RecordHeaders();
-        headers.add("ce_specversion", bytes("1.0"));
+        headers.add("ce_specversion", SPEC_VERSION);
         headers.add("ce_id", bytes(UUID.randomUUID().toString()));
-        headers.add("ce_type", bytes("io.verops." + settings.topics().kindOf(topic)));
-        headers.add("ce_source", bytes("/verops/" + source));
+        headers.add("ce_type", typeHeaders.computeIfAbsent(topic, t -> bytes("io.verops." + settings.topics().kindOf(t))));
+        headers.add("ce_source", sourceHeader);
         headers.add("ce_time", bytes(Instant.now().toString()));
-        headers.add("content-type", bytes("application/json"));
+        headers.add("content-type", CONTENT_TYPE);
         return producer.send(new ProducerRecord<>(topic, null, key, payload, headers));
     }
 
