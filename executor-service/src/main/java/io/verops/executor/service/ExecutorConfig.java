@@ -91,11 +91,6 @@ public interface ExecutorConfig {
             problems.add("verops.executor.codex-binary: " + e.codexBinary().toAbsolutePath().normalize()
                     + " is not an executable file (run scripts/setup-tools.sh in verops.home, or point the key at codex)");
         }
-        Path work = e.workDir().toAbsolutePath().normalize();
-        if (work.startsWith(Path.of("/tmp"))) {
-            problems.add("verops.executor.work-dir: " + work + " is under /tmp, which codex's sandbox closes; "
-                    + "choose a folder elsewhere");
-        }
         if (e.retryBackoff().isNegative()) {
             problems.add("verops.executor.retry-backoff: must not be negative (found " + e.retryBackoff() + ")");
         }
