@@ -139,4 +139,4 @@ bench "PreToolUse, apply, blocked DROP (logged)" "$calls" "$apply pre" "$work/pr
 bench "PostToolUse, empty output" "$calls" "$apply post" "$work/post-small.json"
 bench "PostToolUse, 20-line error flood (logged)" "$calls" "$apply post" "$work/post-flood.json"
 bench "PostToolUse, 100 KB output" "$(( calls / 3 ))" "$apply post" "$work/post-100k.json"
-bench "PostToolUse, 300 KB output (node)" "$(( calls / 10 ))" "$apply post" "$work/post-300k.json"
+bench "PostToolUse, 300 KB output" "$(( calls / 10 ))" "$apply post" "$work/post-300k.json"

@@ -20,9 +20,9 @@ shopt -u nocasematch
 umask 077
 
 H_MAX_PRE_BYTES=65536          # a PreToolUse payload larger than this is blocked (too large to check)
-H_MAX_POST_BYTES=262144        # a larger PostToolUse payload is analysed by node, when there is one
+H_MAX_POST_BYTES=4194304       # a larger PostToolUse payload is not analysed (recorded as too large)
 H_MAX_LOGGED_COMMAND=16384     # bytes of the command kept in a decision line
-H_DESTRUCTIVE_RE='(^|[^A-Za-z0-9_])(deleted|dropped|truncated)([^A-Za-z0-9_]|$)'   # the same in bash and node
+H_DESTRUCTIVE_RE='(^|[^A-Za-z0-9_])(deleted|dropped|truncated)([^A-Za-z0-9_]|$)'
 
 # ---- small helpers --------------------------------------------------------------------------------------------------
 
@@ -934,38 +934,6 @@ post_analyse() {
     fi
 }
 
-# For a PostToolUse payload too large for this script: node parses it (when there is a node) and prints
-# NUL-separated fields: tool_name, tool_use_id, command, lines, error lines, first error lines, destructive line,
-# head, tail.
-post_with_node() {
-    local node
-    node=$(command -v node 2>/dev/null) || return 1
-    local -a f
-    mapfile -d '' -t f < <("$node" -e '
-        const fs = require("fs");
-        const p = JSON.parse(fs.readFileSync(0, "utf8"));
-        const r = p.tool_response;
-        const text = typeof r === "string" ? r : JSON.stringify(r === undefined ? "" : r);
-        const lines = text.split("\n").filter(l => l.length > 0);
-        const flood = lines.filter(l => /error/i.test(l));
-        const re = new RegExp(process.argv[1], "i");
-        const d = lines.find(l => re.test(l)) || "";
-        const ti = p.tool_input || {};
-        const cmd = typeof ti.command === "string" ? ti.command : JSON.stringify(ti);
-        const cut = (s, n) => s.length > n ? s.slice(0, n) : s;
-        const out = [p.tool_name || "", p.tool_use_id || "", cut(cmd, 16384), String(lines.length),
-            String(flood.length), flood.slice(0, 3).map(l => cut(l, 200)).join("\n"), cut(d, 300),
-            lines.slice(0, 20).map(l => cut(l, 300)).join("\n"), lines.slice(Math.max(20, lines.length - 20)).map(l => cut(l, 300)).join("\n")];
-        process.stdout.write(out.map(s => s.replace(/\0/g, "")).join("\0") + "\0");
-    ' "$H_DESTRUCTIVE_RE" <<< "$H_PAYLOAD" 2>/dev/null) || return 1
-    (( ${#f[@]} == 9 )) || return 1
-    J_TOOL_NAME=${f[0]} J_TOOL_USE_ID=${f[1]} H_COMMAND=${f[2]}
-    P_LINES=${f[3]} P_ERROR_LINES=${f[4]} P_EXCERPT=${f[5]} P_HEAD=${f[7]:+${f[7]}$'\n'} P_TAIL=${f[8]:+${f[8]}$'\n'}
-    [[ -n ${f[6]} ]] && fire "destructive-output" "the output reports something deleted, dropped or truncated" "${f[6]}"
-    (( P_ERROR_LINES > H_FLOOD_LIMIT )) && fire "error-flood" "the output has $P_ERROR_LINES lines mentioning error (limit $H_FLOOD_LIMIT)" "${P_EXCERPT%%$'\n'*}"
-    return 0
-}
-
 post_feedback() {
     local extra=
     local has_flood=0 r
@@ -1041,7 +1009,7 @@ main() {
     fi
     # PostToolUse
     if (( size > H_MAX_POST_BYTES )); then
-        post_with_node || hook_error "too-large" "the tool output ($size bytes) is too large to check without node"
+        hook_error "too-large" "the tool output ($size bytes) is larger than the $H_MAX_POST_BYTES bytes the check reads; it was not checked"
     else
         json_parse "$H_PAYLOAD" || hook_error "unreadable-payload" "the hook payload is not a JSON object ($J_ERROR)"
         json_unescape "$J_RESPONSE_RAW" || hook_error "unreadable-payload" "tool_response has an invalid JSON escape"

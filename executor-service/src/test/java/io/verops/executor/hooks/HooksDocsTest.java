@@ -62,9 +62,9 @@ class HooksDocsTest {
     void theDocsStateTheLimitsTheScriptUses() throws Exception {
         String template = template();
         String docs = docs();
-        assertThat(template).contains("H_MAX_PRE_BYTES=65536 ").contains("H_MAX_POST_BYTES=262144 ")
+        assertThat(template).contains("H_MAX_PRE_BYTES=65536 ").contains("H_MAX_POST_BYTES=4194304 ")
                 .contains("H_MAX_LOGGED_COMMAND=16384 ");
-        assertThat(docs).contains("64 KiB").contains("256 KiB").contains("16 KiB")
+        assertThat(docs).contains("64 KiB").contains("4 MiB").contains("16 KiB")
                 .contains("| `error_flood_limit` | `10` |").contains("timeout is set to " + Hooks.HOOK_TIMEOUT_SECONDS + " s");
     }
 

@@ -98,7 +98,7 @@ class PostToolUseHookTest {
     }
 
     @Test
-    void anOutputTooLargeForTheScriptIsCheckedByNode() throws Exception {
+    void aLargeOutputIsCheckedWhole() throws Exception {
         String big = "x".repeat(100) + "\n";
         String output = big.repeat(3000) + "table users dropped\n" + errorLines(12);
 
@@ -111,6 +111,18 @@ class PostToolUseHookTest {
         assertThat(d.path("error_lines").asInt()).isEqualTo(12);
         assertThat(d.path("command").asText()).isEqualTo("sqlite3 db .dump");
         assertThat(r.stderr()).contains("condensed");
+    }
+
+    @Test
+    void anOutputTooLargeToCheckIsRecordedAsUnchecked() throws Exception {
+        HookHarness.Result r = apply.post("cat big.log", "y".repeat(4_200_000));
+
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.decisions()).singleElement().satisfies(d -> {
+            assertThat(d.path("type").asText()).isEqualTo(Hooks.FLAGGED);
+            assertThat(d.path("rule").asText()).isEqualTo("hook-error:too-large");
+            assertThat(d.path("reason").asText()).contains("was not checked");
+        });
     }
 
     @Test
