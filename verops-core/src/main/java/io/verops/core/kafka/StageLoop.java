@@ -122,7 +122,11 @@ public final class StageLoop implements AutoCloseable {
                     commits.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }
                 for (Future<?> f : pending) {
-                    f.get();
+                    try {
+                        f.get();
+                    } catch (java.util.concurrent.CancellationException e) {
+                        // dropped by close() before it started: it will be redelivered
+                    }
                 }
                 if (!running.get()) {
                     break; // stopping: work cut short is redelivered, so its offsets stay uncommitted
@@ -193,15 +197,23 @@ public final class StageLoop implements AutoCloseable {
         return s.length() <= max ? s : s.substring(0, max);
     }
 
+    /**
+     * Stops at once: work in flight is interrupted (a codex run is killed) and work not yet started is dropped;
+     * neither has its offset committed, so both are redelivered to the group's other members or the next start.
+     */
     @Override
     public void close() {
         running.set(false);
         consumer.wakeup();
+        for (Runnable dropped : workers.shutdownNow()) {
+            if (dropped instanceof Future<?> f) {
+                f.cancel(false);
+            }
+        }
         try {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        workers.shutdownNow();
     }
 }
