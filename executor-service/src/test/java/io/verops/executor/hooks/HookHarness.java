@@ -103,7 +103,7 @@ final class HookHarness {
         p.put("session_id", "01a20faf-8a79-70d0-8119-102991949060");
         p.put("turn_id", "01a20faf-8ae3-74d0-9269-69b1236afa64");
         p.putNull("transcript_path");
-        p.put("cwd", "/work/ws");
+        p.put("cwd", "/srv/verops/work");
         p.put("hook_event_name", event);
         p.put("model", "gpt-5.5");
         p.put("permission_mode", "bypassPermissions");
