@@ -3,7 +3,8 @@
 # parse + normalise alone and for parse + normalise + publish to an in-process Kafka broker.
 # Builds verops-core and ingest-service first when needed, and runs from a private copy of their classes and
 # dependencies (under ingest-service/target/bench) so that builds running meanwhile do not disturb it.
-# Options: scripts/bench-ingest.sh --help. JVM options: BENCH_JAVA_OPTS (default -Xmx4g).
+# Options: scripts/bench-ingest.sh --help. JVM options: BENCH_JAVA_OPTS (default -Xms4g -Xmx4g -XX:+UseParallelGC:
+# one plan of a million rows keeps every row alive, and on two cores G1's concurrent cycles cost more than the work).
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
@@ -28,6 +29,6 @@ if [ ! -f "$stamp" ] || [ -n "$(find verops-core/src ingest-service/src/main sch
 fi
 
 export VEROPS_HOME="$home"
-exec java ${BENCH_JAVA_OPTS:--Xmx4g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java ${BENCH_JAVA_OPTS:--Xms4g -Xmx4g -XX:+UseParallelGC} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error -Dorg.slf4j.simpleLogger.log.kafka=error \
   -cp "$bench/classes:$bench/lib/*" io.verops.ingest.bench.IngestBenchmark "$@"

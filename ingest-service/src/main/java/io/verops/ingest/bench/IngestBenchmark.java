@@ -51,6 +51,8 @@ public final class IngestBenchmark {
               --kafka-batch-rows N  rows per batch published to Kafka (default 5000: its accepted event, which
                                     lists every item with its fields, stays under Kafka's 1 MB record limit)
               --partitions N        partitions of the broker's topics (default 4)
+              --producer KEY=VALUE  a Kafka producer property for the publisher, e.g. batch.size=262144 (repeatable;
+                                    acks, idempotence, linger.ms and max.request.size stay the publisher's)
               --threads N           batches planned and published at once, as concurrent requests to the
                                     ingest service would be (default 1)
               --fsync-each-message  keep the local runner's broker setting that forces every append to disk
@@ -63,7 +65,8 @@ public final class IngestBenchmark {
 
     /** The options, as given on the command line. */
     record Options(int rows, String operation, Path operations, BatchFormat format, int batchCap, int rounds,
-                   int kafkaBatchRows, int partitions, boolean kafka, boolean fsyncEachMessage, int threads) {
+                   int kafkaBatchRows, int partitions, boolean kafka, boolean fsyncEachMessage, int threads,
+                   java.util.Map<String, String> producer) {
         static Options parse(String[] args) {
             int rows = 1_000_000;
             String operation = "quota-change";
@@ -76,6 +79,7 @@ public final class IngestBenchmark {
             boolean kafka = true;
             boolean fsync = false;
             int threads = 1;
+            java.util.Map<String, String> producer = new java.util.TreeMap<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -94,6 +98,14 @@ public final class IngestBenchmark {
                     case "--no-kafka" -> kafka = false;
                     case "--fsync-each-message" -> fsync = true;
                     case "--threads" -> threads = positive(a, value(args, ++i, a));
+                    case "--producer" -> {
+                        String kv = value(args, ++i, a);
+                        int eq = kv.indexOf('=');
+                        if (eq < 1) {
+                            throw new IllegalArgumentException("--producer takes KEY=VALUE (found '" + kv + "')");
+                        }
+                        producer.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
             }
@@ -102,7 +114,7 @@ public final class IngestBenchmark {
                 operations = (home == null || home.isBlank() ? Path.of("") : Path.of(home)).resolve("operations");
             }
             return new Options(rows, operation, operations, format, cap == null ? rows : cap, rounds,
-                    kafkaBatchRows, partitions, kafka, fsync, threads);
+                    kafkaBatchRows, partitions, kafka, fsync, threads, java.util.Map.copyOf(producer));
         }
 
         private static String value(String[] args, int i, String option) {
@@ -212,15 +224,17 @@ public final class IngestBenchmark {
         }
         long t0 = System.nanoTime();
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir, o.partitions())) {
-            KafkaSettings settings = new KafkaSettings(broker.bootstrapServers(), java.util.Map.of(),
+            KafkaSettings settings = new KafkaSettings(broker.bootstrapServers(), o.producer(),
                     io.verops.core.Topics.withDefaultPrefix(), o.partitions());
             TopicSetup.ensureTopics(settings);
             if (!o.fsyncEachMessage()) {
                 flushLikeKafkaDoes(broker, List.of(settings.topics().items(), settings.topics().batchEvents()));
             }
-            out.printf(Locale.ROOT, "in-process Kafka broker up in %.1f s: %d partitions per topic, %s%n", secs(t0),
-                    o.partitions(), o.fsyncEachMessage() ? "every append forced to disk (the local runner's setting)"
-                            : "flushing left to the OS (Kafka's default)");
+            out.printf(Locale.ROOT, "in-process Kafka broker up in %.1f s: %d partitions per topic, %s; producer "
+                            + "properties %s%n", secs(t0), o.partitions(),
+                    o.fsyncEachMessage() ? "every append forced to disk (the local runner's setting)"
+                            : "flushing left to the OS (Kafka's default)",
+                    o.producer().isEmpty() ? "as the publisher sets them" : "as the publisher sets them, and " + o.producer());
             try (Publisher publisher = new Publisher(settings, "bench")) {
                 IngestStage ingest = new IngestStage(catalog, publisher, Clock.systemUTC());
                 // warm-up: the first batches pay for connections, metadata and the JIT

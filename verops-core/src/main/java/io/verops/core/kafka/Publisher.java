@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class Publisher implements AutoCloseable {
     private static final String ITEMS = "items";
+    static final int BATCH_SIZE = 262_144;
     // header values that do not change from one message to the next (Kafka never modifies them)
     private static final byte[] SPEC_VERSION = bytes("1.0");
     private static final byte[] CONTENT_TYPE = bytes("application/json");
@@ -44,6 +45,9 @@ public final class Publisher implements AutoCloseable {
         p.put("enable.idempotence", "true");
         p.put("linger.ms", "2");
         p.put("max.request.size", "8388608");
+        // 256 KiB batches instead of Kafka's 16 KiB: one batch per partition holds hundreds of items, which is what
+        // lets ingest publish ~100,000 items/s (docs/ingest.md, benchmark); a client property can still set it
+        p.putIfAbsent("batch.size", Integer.toString(BATCH_SIZE));
         p.put("key.serializer", StringSerializer.class.getName());
         p.put("value.serializer", StringSerializer.class.getName());
         p.put("client.id", "verops-" + source + "-" + UUID.randomUUID().toString().substring(0, 8));
