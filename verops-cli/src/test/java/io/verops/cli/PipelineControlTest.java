@@ -102,7 +102,7 @@ class PipelineControlTest {
                 submit(rig, batchId, emails);
                 control(rig, batchId, ControlMessage.Type.APPROVED, "go");
                 // the victim's insert ran and its next model turn hangs: stop the executor hard now
-                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() ->
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
                         Sqlite.query(rig.db, "SELECT count(*) FROM users WHERE email = '" + victim + "'").equals(List.of("1")));
                 first.close();
                 rig.pipeline.addExecutor(rig.settings);
