@@ -703,21 +703,91 @@ substitute_vars() {
     REPLY=$t
 }
 
-# sql_data_free TEXT -> REPLY, status 0 when TEXT is a plain sqlite3 call whose every argument is a plain word (no
-# quote, no shell syntax) or one single-quoted shell word ('\'' for a quote inside): the same text with the contents of SQL string literals
-# taken out. To sqlite a literal is data, never syntax: a team named  ops'; DROP TABLE users; --  is a team name.
-sql_data_free() {
-    local t=$1 q=$'\x01'
-    local w="('([^']|'\\\\'')*'|[A-Za-z0-9_./@:+=-]+)"
-    local re="^[[:space:]]*sqlite3([[:space:]]+$w)+[[:space:]]*\$"
-    [[ $t =~ $re ]] || return 1
-    t=${t//"'\\''"/$q}
-    local lit="$q([^$q]|$q$q)*$q"
-    while [[ $t =~ $lit ]]; do
-        t=${t/"${BASH_REMATCH[0]}"/"''"}
+# sql_strip_literals SQL -> REPLY: the SQL of one sqlite3 argument with the contents of its string literals taken
+# out ('' left), as sqlite tokenizes it: a quote inside a comment or a quoted identifier does not open a literal.
+# Comments and identifiers are kept. Status 1 when a literal, quoted identifier or block comment is not closed.
+sql_strip_literals() {
+    local s=$1 out= c chunk rest body
+    while [[ -n $s ]]; do
+        chunk=${s%%[\'\"\`\[/-]*}
+        out+=$chunk
+        s=${s:${#chunk}}
+        [[ -z $s ]] && break
+        c=${s:0:1}
+        case $c in
+            "'")
+                # a literal ends at a quote that is not doubled
+                rest=${s:1}
+                while :; do
+                    [[ $rest == *"'"* ]] || return 1
+                    rest=${rest#*\'}
+                    [[ ${rest:0:1} == "'" ]] || break
+                    rest=${rest:1}
+                done
+                out+="''"
+                s=$rest ;;
+            '"'|'`')
+                rest=${s:1}
+                body=
+                while :; do
+                    [[ $rest == *"$c"* ]] || return 1
+                    body+=${rest%%"$c"*}
+                    rest=${rest#*"$c"}
+                    [[ ${rest:0:1} == "$c" ]] || break
+                    body+=$c$c
+                    rest=${rest:1}
+                done
+                out+=$c$body$c
+                s=$rest ;;
+            '[')
+                rest=${s:1}
+                [[ $rest == *']'* ]] || return 1
+                out+="[${rest%%]*}]"
+                s=${rest#*]} ;;
+            '-')
+                if [[ ${s:1:1} == - ]]; then
+                    if [[ $s == *$'\n'* ]]; then out+=${s%%$'\n'*}$'\n'; s=${s#*$'\n'}; else out+=$s; s=; fi
+                else
+                    out+=-; s=${s:1}
+                fi ;;
+            '/')
+                if [[ ${s:1:1} == '*' ]]; then
+                    rest=${s:2}
+                    [[ $rest == *'*/'* ]] || return 1
+                    out+="/*${rest%%'*/'*}*/"
+                    s=${rest#*'*/'}
+                else
+                    out+=/; s=${s:1}
+                fi ;;
+        esac
     done
-    [[ $t == *"$q"* ]] && return 1
-    REPLY=$t
+    REPLY=$out
+}
+
+# sql_data_free TEXT -> REPLY, status 0 when TEXT is a plain sqlite3 call (every argument a plain word or one
+# single-quoted shell word, '\'' for a quote inside): the same call with the contents of the SQL string literals of
+# each argument taken out. sqlite3 runs each argument as SQL on its own, and to sqlite a literal is data, never
+# syntax: a team named  ops'; DROP TABLE users; --  is a team name. Anything else is left whole (status 1).
+sql_data_free() {
+    local t=$1 out w body lead
+    local re_word="^([[:space:]]+)('([^']|'\\\\'')*'|[A-Za-z0-9_./@:+=-]+)"
+    [[ $t =~ ^[[:space:]]*sqlite3 ]] || return 1
+    out=${BASH_REMATCH[0]}
+    t=${t:${#out}}
+    while [[ -n $t ]]; do
+        [[ $t == +([[:space:]]) ]] && { out+=$t; break; }
+        [[ $t =~ $re_word ]] || return 1
+        lead=${BASH_REMATCH[1]} w=${BASH_REMATCH[2]}
+        t=${t:${#BASH_REMATCH[0]}}
+        if [[ $w == "'"* ]]; then
+            body=${w:1:${#w}-2}
+            body=${body//"'\\''"/"'"}
+            sql_strip_literals "$body" || return 1
+            w="'${REPLY//"'"/"'\\''"}'"
+        fi
+        out+=$lead$w
+    done
+    REPLY=$out
 }
 
 # The rules of one kind (forbidden|write) against the text variants of the command.

@@ -245,6 +245,26 @@ class PreToolUseHookTest {
     }
 
     @Test
+    void aForbiddenWordInsideAnSqlStringLiteralOfAPlainSqliteCallIsData() throws Exception {
+        String team = "ops'; DROP TABLE users; --";
+
+        assertAllowed(applyStrict.pre(UserProvisioningPolicy.insertCommand(DB, "dave@example.com", "editor", team, "users")));
+        assertAllowed(dryStrict.pre(UserProvisioningPolicy.checkCommand(DB, "x'; DROP TABLE users; --", "users")));
+        assertBlocked(applyStrict.pre("sqlite3 db 'SELECT ''x''; DROP TABLE users'"), "forbidden:drop");
+        assertBlocked(applyStrict.pre("sqlite3 db \"SELECT 'x'; DROP TABLE users\""), "forbidden:drop");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite3 db 'SELECT 1 -- '\\''' 'DROP TABLE users; -- '\\'''",
+            "sqlite3 db 'SELECT 1; /* '\\'' */ DROP TABLE users; -- '\\'''",
+            "sqlite3 db 'SELECT \"a'\\''b\" FROM t; DROP TABLE users; SELECT '\\''x'\\'''",
+            "sqlite3 db 'SELECT [a'\\''b] FROM t; DROP TABLE users; SELECT '\\''x'\\'''",
+            "sqlite3 db 'SELECT '\\''x' 'DROP TABLE users; '\\'''"})
+    void aQuoteInsideAnSqlCommentIdentifierOrOtherArgumentDoesNotHideACommand(String command) throws Exception {
+        assertBlocked(applyStrict.pre(command), "forbidden:drop");
+    }
+
+    @Test
     void applyPatchIsRefusedInADryRunAndOutsideTheAllowListInAnApply() throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode p = HookHarness.base("PreToolUse", "apply_patch");
         p.putObject("tool_input").put("command", "*** Begin Patch\n*** Add File: x.txt\n+hello\n*** End Patch\n");
