@@ -3,8 +3,11 @@ package io.verops.archiver;
 import io.verops.core.ItemStatus;
 import io.verops.core.Json;
 import io.verops.core.Topics;
+import io.verops.core.kafka.EndOffsets;
 import io.verops.core.kafka.IncomingRecord;
+import io.verops.core.kafka.KafkaSettings;
 import io.verops.core.kafka.Publisher;
+import io.verops.core.kafka.StageLoop;
 import io.verops.core.messages.AuditMessage;
 import io.verops.core.messages.BatchEvent;
 import io.verops.core.messages.ControlMessage;
@@ -13,14 +16,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +36,13 @@ import org.slf4j.LoggerFactory;
  * announces it on batch-events. Run with a single worker (records are applied in order) and with replay from the
  * start: its state is rebuilt from Kafka, so an archiver that crashed while writing writes the bundle whole
  * after its restart.
+ * <p>
+ * Topics are read independently, so the batch's last verdict may reach the archiver before audit events and
+ * halts that were published before it (the verifier's closing gate evaluations, for one). A complete batch is
+ * therefore written only once the archiver has read its audit and control partitions up to where they ended
+ * when the batch became complete: see {@link #loop}.
  */
-public final class ArchiverStage {
+public final class ArchiverStage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiverStage.class);
     private static final java.util.regex.Pattern SAFE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
 
@@ -43,6 +54,10 @@ public final class ArchiverStage {
     private final Map<String, BatchAssembly> open = new HashMap<>();
     private final Map<String, List<ControlMessage>> control = new HashMap<>();
     private final Set<String> done = ConcurrentHashMap.newKeySet();
+    /** Complete batches waiting for the loop to read audit and control up to these offsets. */
+    private final Map<String, Map<TopicPartition, Long>> waiting = new LinkedHashMap<>();
+    private final Map<String, Instant> retryAfter = new HashMap<>();
+    private EndOffsets endOffsets;
     private SigningKey key;
 
     /** An archiver whose provenance comes from {@link BundleContext#forHome} of the default verops home. */
@@ -74,6 +89,15 @@ public final class ArchiverStage {
         return List.of(topics.batchEvents(), topics.verdicts(), topics.audit(), topics.control());
     }
 
+    /**
+     * The archiver's consume loop on these settings: one worker, replay from the start, and the progress
+     * listener that writes complete batches once their audit and control have been read.
+     */
+    public StageLoop loop(KafkaSettings kafka, String groupId) {
+        return new StageLoop("archiver", kafka, groupId, topics(kafka.topics()), this::handle, 1, publisher, true)
+                .onProgress(this::caughtUp);
+    }
+
     public synchronized void handle(IncomingRecord record) throws Exception {
         Topics topics = publisher.settings().topics();
         String key;
@@ -93,6 +117,7 @@ public final class ArchiverStage {
             if (e.type() == BatchEvent.Type.COMPLETED) {
                 done.add(key);
                 open.remove(key);
+                waiting.remove(key);
                 return;
             }
             if (done.contains(key)) {
@@ -117,8 +142,55 @@ public final class ArchiverStage {
             return;
         }
         BatchAssembly b = open.get(key);
-        if (b != null && b.complete()) {
-            complete(key, b);
+        if (b != null && b.complete() && !waiting.containsKey(key)) {
+            Topics t = publisher.settings().topics();
+            waiting.put(key, offsets().forKey(List.of(t.audit(), t.control()), b.batchId()));
+        }
+    }
+
+    /**
+     * Writes each complete batch whose audit and control partitions have been read up to where they ended when
+     * it became complete (a partition this member does not read is not waited for).
+     */
+    public synchronized void caughtUp(Map<TopicPartition, Long> positions) throws Exception {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        for (String key : List.copyOf(waiting.keySet())) {
+            boolean ready = waiting.get(key).entrySet().stream()
+                    .allMatch(e -> positions.getOrDefault(e.getKey(), Long.MAX_VALUE) >= e.getValue());
+            Instant notBefore = retryAfter.get(key);
+            if (!ready || (notBefore != null && now.isBefore(notBefore))) {
+                continue;
+            }
+            BatchAssembly b = open.get(key);
+            if (b == null) {
+                waiting.remove(key);
+                continue;
+            }
+            try {
+                complete(key, b);
+                retryAfter.remove(key);
+            } catch (Exception e) {
+                retryAfter.put(key, now.plusSeconds(10));
+                LOG.error("batch {}: writing its bundle failed; trying again in 10 s: {}", key, e.toString(), e);
+            }
+        }
+    }
+
+    private EndOffsets offsets() {
+        if (endOffsets == null) {
+            endOffsets = new EndOffsets(publisher.settings(), "archiver");
+        }
+        return endOffsets;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (endOffsets != null) {
+            endOffsets.close();
+            endOffsets = null;
         }
     }
 
@@ -139,6 +211,7 @@ public final class ArchiverStage {
         Publisher.await(List.of(publisher.send(publisher.settings().topics().batchEvents(), acc.batchId(), completed)));
         done.add(key);
         open.remove(key);
+        waiting.remove(key);
     }
 
     /** The signing key, loaded (or created) on first use. */

@@ -91,8 +91,7 @@ class ArchiverCrashTest {
 
         Publisher publisher = new Publisher(kafka, "archiver");
         ArchiverStage restarted = new ArchiverStage(reports, publisher, Clock.systemUTC(), SampleBatch.context(keys));
-        try (StageLoop loop = new StageLoop("archiver", kafka, "verops-archiver", restarted.topics(kafka.topics()),
-                restarted::handle, 1, publisher, true).start()) {
+        try (restarted; StageLoop loop = restarted.loop(kafka, "verops-archiver").start()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (!Files.exists(bundle.resolve(Manifest.FILE)) && System.nanoTime() < deadline) {
                 Thread.sleep(100);

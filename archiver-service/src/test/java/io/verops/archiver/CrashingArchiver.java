@@ -34,8 +34,7 @@ public final class CrashingArchiver {
                         Runtime.getRuntime().halt(code);
                     }
                 });
-        new StageLoop("archiver", kafka, "verops-archiver", stage.topics(kafka.topics()), stage::handle, 1, publisher, true)
-                .start();
+        stage.loop(kafka, "verops-archiver").start();
         Thread.sleep(Long.MAX_VALUE);
     }
 }

@@ -82,8 +82,8 @@ public final class LocalPipeline implements AutoCloseable {
                     executorSettings.endpoint().providerId(), KeySettings.fromEnvironment(executorSettings.home())));
             pipeline.closeables.add(new StageLoop("verifier", kafka, "verops-verifier", List.of(topics.results()),
                     verifier::handle, 2, publisher, false).start());
-            pipeline.closeables.add(new StageLoop("archiver", kafka, "verops-archiver", archiver.topics(topics),
-                    archiver::handle, 1, publisher, true).start());
+            pipeline.closeables.add(archiver);
+            pipeline.closeables.add(archiver.loop(kafka, "verops-archiver").start());
             pipeline.closeables.add(new StageLoop("coordinator", kafka, "verops-coordinator",
                     coordinator.topics(topics), coordinator::handle, 1, publisher, true).start());
             return pipeline;

@@ -63,8 +63,7 @@ public class ArchiverRuntime {
                 null, keys);
         publisher = new Publisher(k, "archiver");
         stage = new ArchiverStage(reports, publisher, Clock.systemUTC(), context);
-        loop = new StageLoop("archiver", k, GROUP_ID, stage.topics(k.topics()), stage::handle, 1, publisher, true)
-                .start();
+        loop = stage.loop(k, GROUP_ID).start();
         kafka = k;
         LOG.info("archiver: consuming {} as {}; bundles under {}; Kafka at {}", stage.topics(k.topics()), GROUP_ID,
                 reports, k.bootstrapServers());
@@ -73,6 +72,9 @@ public class ArchiverRuntime {
     void stop(@Observes ShutdownEvent event) {
         if (loop != null) {
             loop.close();
+        }
+        if (stage != null) {
+            stage.close();
         }
         if (publisher != null) {
             publisher.close();

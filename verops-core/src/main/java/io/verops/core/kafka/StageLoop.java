@@ -48,6 +48,7 @@ public final class StageLoop implements AutoCloseable {
     private final boolean replayFromStart;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private volatile ProgressListener progress;
 
     /**
      * @param replayFromStart read the assigned partitions from their beginning on every assignment (the
@@ -88,6 +89,12 @@ public final class StageLoop implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** Tells {@code listener} how far the loop has read after every poll (set before {@link #start()}). */
+    public StageLoop onProgress(ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener == null");
+        return this;
+    }
+
     public StageLoop start() {
         thread.start();
         return this;
@@ -110,6 +117,7 @@ public final class StageLoop implements AutoCloseable {
             while (running.get()) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
                 if (records.isEmpty()) {
+                    reportProgress();
                     continue;
                 }
                 List<Future<?>> pending = new ArrayList<>();
@@ -132,6 +140,7 @@ public final class StageLoop implements AutoCloseable {
                     break; // stopping: work cut short is redelivered, so its offsets stay uncommitted
                 }
                 consumer.commitSync(commits);
+                reportProgress();
             }
         } catch (WakeupException e) {
             if (running.get()) {
@@ -143,6 +152,26 @@ public final class StageLoop implements AutoCloseable {
             LOG.error("stage {} stopped on an unexpected error", name, e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void reportProgress() {
+        ProgressListener listener = progress;
+        if (listener == null) {
+            return;
+        }
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            try {
+                positions.put(tp, consumer.position(tp, Duration.ofSeconds(5)));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // no position yet: the partition is left out until it has one
+            }
+        }
+        try {
+            listener.caughtUp(positions);
+        } catch (Exception e) {
+            LOG.error("stage {}: progress listener failed: {}", name, e.toString(), e);
         }
     }
 
