@@ -145,7 +145,7 @@ public final class BatchPlanner {
             }
             Map<String, String> normalized = immutable(fields, values, present);
             items.add(new ItemMessage(batchId, op.name(), identity, r.row(), phase, normalized, now, changeList));
-            planned.add(new BatchEvent.PlannedItem(identity, r.row(), normalized));
+            planned.add(new BatchEvent.PlannedItem(identity, r.row(), normalized, changeList));
         }
         BatchEvent.InputInfo info = new BatchEvent.InputInfo(name, input.format().wire(),
                 Digests.sha256Hex(input.content()), rows.size());

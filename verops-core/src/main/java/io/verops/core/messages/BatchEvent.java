@@ -33,10 +33,22 @@ public record BatchEvent(Type type, String batchId, String operation, Phase phas
     public record InputInfo(String name, String format, String sha256, int rows) {
     }
 
-    /** An item that the executor will run, with its normalised fields (so that an approved apply can be released). */
-    public record PlannedItem(String itemId, int row, Map<String, String> fields) {
+    /**
+     * An item that the executor will run, with its normalised fields (so that an approved apply can be released)
+     * and what normalisation changed in them (omitted from JSON when nothing), for the report.
+     */
+    public record PlannedItem(String itemId, int row, Map<String, String> fields,
+                              @com.fasterxml.jackson.annotation.JsonInclude(
+                                      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                              List<FieldChange> normalization) {
         public PlannedItem {
             fields = fields == null ? null : Map.copyOf(fields);
+            normalization = normalization == null ? List.of() : List.copyOf(normalization);
+        }
+
+        /** A planned item whose values needed no normalisation. */
+        public PlannedItem(String itemId, int row, Map<String, String> fields) {
+            this(itemId, row, fields, List.of());
         }
     }
 
