@@ -149,11 +149,11 @@ public final class BatchAssembly {
             Long duration = v.startedAt() == null || v.finishedAt() == null ? null
                     : Math.max(0, v.finishedAt().toEpochMilli() - v.startedAt().toEpochMilli());
             entries.add(new BatchReport.Entry(v.itemId(), v.row(), v.status(), v.message(), v.retried(), v.attempts(),
-                    v.usage(), v.auditEvents(), duration, null, null, v.checks(), v.output()));
+                    v.usage(), v.auditEvents(), duration, null, null, v.checks(), v.output(), p.normalization()));
         }
         for (BatchEvent.RowOutcome r : accepted.notExecuted()) {
             entries.add(new BatchReport.Entry(r.itemId(), r.row(), r.status(), r.message(), false, 0, Usage.ZERO, 0,
-                    null, r.fields(), r.problems(), List.of(), null));
+                    null, r.fields(), r.problems(), List.of(), null, r.normalization()));
         }
         entries.sort(Comparator.comparingInt(BatchReport.Entry::row));
         Map<ItemStatus, Integer> counts = new HashMap<>();

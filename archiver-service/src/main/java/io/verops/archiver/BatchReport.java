@@ -36,10 +36,29 @@ public record BatchReport(String operation, String batchId, Instant timestamp, b
                 indeterminate, startedAt, finishedAt, input, usage, approval, gates, halts, link, results);
     }
 
-    /** One row of the input and where it ended. */
+    /**
+     * One row of the input and where it ended.
+     *
+     * @param normalization what ingest's normalisation changed in the row's values (original to canonical); left out
+     *                      of report.json when nothing changed
+     */
     public record Entry(String itemId, int row, ItemStatus status, String message, boolean retried, int attempts,
                         Usage usage, Integer auditEvents, Long durationMs, Map<String, String> fields,
-                        List<BatchEvent.FieldProblem> problems, List<Check> verification, JsonNode output) {
+                        List<BatchEvent.FieldProblem> problems, List<Check> verification, JsonNode output,
+                        @com.fasterxml.jackson.annotation.JsonInclude(
+                                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                        List<io.verops.core.messages.FieldChange> normalization) {
+        public Entry {
+            normalization = normalization == null ? List.of() : List.copyOf(normalization);
+        }
+
+        /** An entry whose row needed no normalisation. */
+        public Entry(String itemId, int row, ItemStatus status, String message, boolean retried, int attempts,
+                     Usage usage, Integer auditEvents, Long durationMs, Map<String, String> fields,
+                     List<BatchEvent.FieldProblem> problems, List<Check> verification, JsonNode output) {
+            this(itemId, row, status, message, retried, attempts, usage, auditEvents, durationMs, fields, problems,
+                    verification, output, List.of());
+        }
     }
 
     /**

@@ -309,6 +309,16 @@ public final class ReportPage {
                 }
                 h.append("</ul>");
             }
+            JsonNode changes = e.path("normalization");
+            if (changes.isArray() && !changes.isEmpty()) {
+                h.append("<ul class=\"checks normalized\">");
+                for (JsonNode c : changes) {
+                    h.append("<li><span class=\"muted\">normalised</span> ").append(esc(c.path("field").asText()))
+                            .append(": <code>").append(esc(c.path("original").asText())).append("</code> &rarr; <code>")
+                            .append(esc(c.path("normalized").asText())).append("</code></li>");
+                }
+                h.append("</ul>");
+            }
             JsonNode u = e.path("usage");
             long tokens = u.path("input_tokens").asLong() + u.path("output_tokens").asLong();
             h.append("</td><td class=\"num\">").append(e.path("attempts").asLong()).append("</td><td class=\"num\">")

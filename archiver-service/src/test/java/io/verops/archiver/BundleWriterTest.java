@@ -55,6 +55,26 @@ class BundleWriterTest {
     }
 
     @Test
+    void theReportShowsWhatNormalisationChangedInEachRowAndOnlyThere() throws Exception {
+        Path bundle = write(new SampleBatch("b-norm", Phase.APPLY));
+        JsonNode results = Json.mapper().readTree(bundle.resolve("report.json").toFile()).path("results");
+
+        JsonNode ann = results.get(0);
+        assertThat(ann.path("item_id").asText()).isEqualTo("ann@example.com");
+        assertThat(ann.path("normalization")).hasSize(1);
+        assertThat(ann.path("normalization").get(0).path("field").asText()).isEqualTo("email");
+        assertThat(ann.path("normalization").get(0).path("original").asText()).isEqualTo(" Ann@Example.COM");
+        assertThat(ann.path("normalization").get(0).path("normalized").asText()).isEqualTo("ann@example.com");
+        JsonNode dee = results.get(2);
+        assertThat(dee.path("status").asText()).isEqualTo("needs_input");
+        assertThat(dee.path("normalization").get(0).path("original").asText()).isEqualTo("sales, \"north\" ");
+        assertThat(results.get(1).has("normalization")).as("a row nothing was changed in").isFalse();
+
+        String html = Files.readString(bundle.resolve("report.html"));
+        assertThat(html).contains("<code> Ann@Example.COM</code> &rarr; <code>ann@example.com</code>");
+    }
+
+    @Test
     void needsInputCsvHasTheOperationsFieldsAsHeaderAndLeavesTheCellsToFillEmpty() throws Exception {
         Path bundle = write(new SampleBatch("b-3", Phase.APPLY));
 

@@ -7,6 +7,7 @@ import io.verops.core.Phase;
 import io.verops.core.messages.AuditMessage;
 import io.verops.core.messages.BatchEvent;
 import io.verops.core.messages.Check;
+import io.verops.core.messages.FieldChange;
 import io.verops.core.messages.Usage;
 import io.verops.core.messages.VerdictMessage;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ final class SampleBatch {
         this.batchId = batchId;
         this.phase = phase;
         List<BatchEvent.PlannedItem> planned = List.of(
-                new BatchEvent.PlannedItem("ann@example.com", 1, Map.of("email", "ann@example.com")),
+                new BatchEvent.PlannedItem("ann@example.com", 1, Map.of("email", "ann@example.com"),
+                        List.of(new FieldChange("email", " Ann@Example.COM", "ann@example.com"))),
                 new BatchEvent.PlannedItem("<b>bo</b>@example.com", 2, Map.of()),
                 new BatchEvent.PlannedItem("cy@example.com", 4, Map.of()));
         Map<String, String> valid = new LinkedHashMap<>();
@@ -45,7 +47,8 @@ final class SampleBatch {
         valid.put("team", "sales, \"north\"");
         List<BatchEvent.RowOutcome> notExecuted = List.of(
                 new BatchEvent.RowOutcome(3, "dee@example.com", ItemStatus.NEEDS_INPUT, "needs input: role missing",
-                        valid, List.of(new BatchEvent.FieldProblem("role", "missing"))),
+                        valid, List.of(new BatchEvent.FieldProblem("role", "missing")),
+                        List.of(new FieldChange("team", "sales, \"north\" ", "sales, \"north\""))),
                 new BatchEvent.RowOutcome(5, "ann@example.com#row-5", ItemStatus.SKIPPED, "duplicate of row 1 (same email)",
                         Map.of("email", "ann@example.com", "role", "viewer", "team", "x"), List.of()));
         BatchEvent.Approval approval = phase == Phase.APPLY
