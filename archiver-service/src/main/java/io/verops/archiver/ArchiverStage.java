@@ -12,8 +12,6 @@ import io.verops.core.messages.AuditMessage;
 import io.verops.core.messages.BatchEvent;
 import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.VerdictMessage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArchiverStage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiverStage.class);
-    private static final java.util.regex.Pattern SAFE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
 
     private final Path reports;
     private final Publisher publisher;
@@ -232,26 +228,5 @@ public final class ArchiverStage implements AutoCloseable {
 
     private static String key(String batchId, String phase) {
         return batchId + "/" + phase;
-    }
-
-    /**
-     * The bundle folder of a batch id ({@code <id>.dry-run} for its dry run), searched under the reports folder
-     * (any operation), or null. Ids other than letters, digits, '.', '_' and '-' find nothing.
-     */
-    public Path findBundle(String batchId) {
-        if (batchId == null || !SAFE_ID.matcher(batchId).matches() || !Files.isDirectory(reports)) {
-            return null;
-        }
-        try (Stream<Path> ops = Files.list(reports)) {
-            for (Path op : ops.toList()) {
-                Path candidate = op.resolve(batchId);
-                if (Files.isRegularFile(candidate.resolve("report.json"))) {
-                    return candidate;
-                }
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
     }
 }

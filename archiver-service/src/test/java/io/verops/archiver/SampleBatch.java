@@ -34,7 +34,15 @@ final class SampleBatch {
     final List<VerdictMessage> verdicts = new ArrayList<>();
     final List<AuditMessage> audit = new ArrayList<>();
 
+    final Instant t0;
+
     SampleBatch(String batchId, Phase phase) {
+        this(batchId, phase, T0);
+    }
+
+    /** The sample, started at {@code t0}. */
+    SampleBatch(String batchId, Phase phase, Instant t0) {
+        this.t0 = t0;
         this.batchId = batchId;
         this.phase = phase;
         List<BatchEvent.PlannedItem> planned = List.of(
@@ -52,8 +60,8 @@ final class SampleBatch {
                 new BatchEvent.RowOutcome(5, "ann@example.com#row-5", ItemStatus.SKIPPED, "duplicate of row 1 (same email)",
                         Map.of("email", "ann@example.com", "role", "viewer", "team", "x"), List.of()));
         BatchEvent.Approval approval = phase == Phase.APPLY
-                ? new BatchEvent.Approval("approved", "ops-lead", "looked fine", T0.minusSeconds(30)) : null;
-        accepted = new BatchEvent(BatchEvent.Type.ACCEPTED, batchId, OPERATION, phase, T0,
+                ? new BatchEvent.Approval("approved", "ops-lead", "looked fine", t0.minusSeconds(30)) : null;
+        accepted = new BatchEvent(BatchEvent.Type.ACCEPTED, batchId, OPERATION, phase, t0,
                 new BatchEvent.InputInfo("users.csv", "csv", INPUT_SHA, 5), 5, planned, notExecuted, null, null, approval);
         item("ann@example.com", 1, ItemStatus.SUCCESS, "created ann@example.com");
         item("<b>bo</b>@example.com", 2, ItemStatus.FAILURE, "output does not match the schema: <script>alert(1)</script>");
@@ -61,7 +69,7 @@ final class SampleBatch {
     }
 
     private void item(String id, int row, ItemStatus status, String message) {
-        Instant start = T0.plusSeconds(row);
+        Instant start = t0.plusSeconds(row);
         String[] types = {"thread.started", "turn.started", "turn.completed"};
         for (int seq = 0; seq < types.length; seq++) {
             ObjectNode e = Json.mapper().createObjectNode().put("type", types[seq]);

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.verops.archiver.ArchiverStage;
 import io.verops.archiver.BundleContext;
+import io.verops.archiver.BundleIndex;
 import io.verops.archiver.KeySettings;
 import io.verops.core.kafka.KafkaSettings;
 import io.verops.core.kafka.Publisher;
@@ -35,6 +36,8 @@ public class ArchiverRuntime {
     private volatile Publisher publisher;
     private volatile StageLoop loop;
     private volatile ArchiverStage stage;
+    private volatile BundleIndex index;
+    private volatile OperationCatalog catalog;
 
     public ArchiverRuntime(ArchiverConfig config) {
         this.config = config;
@@ -55,7 +58,7 @@ public class ArchiverRuntime {
         if (config.kafka().createTopics()) {
             TopicSetup.ensureTopics(k);
         }
-        OperationCatalog catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize());
+        catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize());
         KeySettings keys = new KeySettings(config.keys().dir().toAbsolutePath().normalize(),
                 config.signing().key().map(p -> p.toAbsolutePath().normalize()).orElse(null));
         // The codex version and model provider are the executor's to know: this service records them as unknown.
@@ -63,6 +66,7 @@ public class ArchiverRuntime {
                 null, keys);
         publisher = new Publisher(k, "archiver");
         stage = new ArchiverStage(reports, publisher, Clock.systemUTC(), context);
+        index = new BundleIndex(reports);
         loop = stage.loop(k, GROUP_ID).start();
         kafka = k;
         LOG.info("archiver: consuming {} as {}; bundles under {}; Kafka at {}", stage.topics(k.topics()), GROUP_ID,
@@ -88,5 +92,15 @@ public class ArchiverRuntime {
 
     public ArchiverStage stage() {
         return stage;
+    }
+
+    /** The bundles written so far; null until the service has started. */
+    public BundleIndex index() {
+        return index;
+    }
+
+    /** The operations this service knows; null until the service has started. */
+    public OperationCatalog catalog() {
+        return catalog;
     }
 }
