@@ -50,6 +50,16 @@ public final class BatchWatcher implements AutoCloseable {
     /** Waits for the batch's phase to complete; calls {@code onVerdict} for each verdict on the way. */
     public BatchEvent awaitCompleted(String batchId, io.verops.core.Phase phase, Duration timeout,
                                      Consumer<VerdictMessage> onVerdict) throws TimeoutException {
+        return awaitCompleted(batchId, phase, timeout, (v, publishedAt) -> onVerdict.accept(v));
+    }
+
+    /**
+     * Waits for the batch's phase to complete; calls {@code onVerdict} for each verdict on the way, with the time
+     * it was published (its Kafka record's timestamp).
+     */
+    public BatchEvent awaitCompleted(String batchId, io.verops.core.Phase phase, Duration timeout,
+                                     java.util.function.BiConsumer<VerdictMessage, java.time.Instant> onVerdict)
+            throws TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
@@ -64,7 +74,7 @@ public final class BatchWatcher implements AutoCloseable {
                 } else if (r.topic().equals(settings.topics().verdicts())) {
                     VerdictMessage v = Json.read(r.value(), VerdictMessage.class);
                     if (v.phase() == phase) {
-                        onVerdict.accept(v);
+                        onVerdict.accept(v, java.time.Instant.ofEpochMilli(r.timestamp()));
                     }
                 } else {
                     BatchEvent e = Json.read(r.value(), BatchEvent.class);

@@ -7,7 +7,6 @@ import io.verops.core.schema.MessageSchemas;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -32,8 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consume loop every stage runs: poll, check each record against its topic's schema, hand the good ones
- * to the stage's handler (up to {@code concurrency} at once), dead-letter the bad ones with the reason, and
- * commit the offsets only when every record of the poll is done. A bad record never stops the loop.
+ * to the stage's handler (up to {@code concurrency} at once, a new record starting as soon as a worker is free),
+ * dead-letter the bad ones with the reason, and commit per partition the offset below which every record is
+ * handled. While {@code concurrency} records are in flight the partitions are paused (the consumer still takes
+ * part in its group). A bad record never stops the loop. With one worker, records are handled in the order read.
  */
 public final class StageLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageLoop.class);
@@ -48,6 +49,12 @@ public final class StageLoop implements AutoCloseable {
     private final boolean replayFromStart;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private final int concurrency;
+    /** The loop thread's books of the records it took, per partition. */
+    private final Map<TopicPartition, Partition> tracked = new HashMap<>();
+    /** Records the workers finished, for the loop thread to settle. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Finished> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
     private volatile ProgressListener progress;
 
     /**
@@ -65,6 +72,7 @@ public final class StageLoop implements AutoCloseable {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1 (found " + concurrency + ")");
         }
+        this.concurrency = concurrency;
         Properties p = settings.baseProperties();
         p.put("group.id", groupId);
         p.put("enable.auto.commit", "false");
@@ -105,6 +113,12 @@ public final class StageLoop implements AutoCloseable {
             consumer.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    handOver(partitions);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    partitions.forEach(tracked::remove); // another member owns them already: commit nothing
                 }
 
                 @Override
@@ -115,44 +129,138 @@ public final class StageLoop implements AutoCloseable {
                 }
             });
             while (running.get()) {
-                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
-                if (records.isEmpty()) {
-                    reportProgress();
-                    continue;
+                settle();
+                if (inFlight() >= concurrency) {
+                    consumer.pause(consumer.assignment());
+                } else if (!consumer.paused().isEmpty()) {
+                    consumer.resume(consumer.paused());
                 }
-                List<Future<?>> pending = new ArrayList<>();
-                Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<String, String> r : records) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    Partition part = tracked.computeIfAbsent(tp, k -> new Partition());
+                    part.taken(r.offset());
                     IncomingRecord in = read(r);
-                    if (in != null) {
-                        pending.add(workers.submit(() -> process(r, in)));
+                    if (in == null) {
+                        part.done(r.offset()); // dead-lettered on this thread
+                        continue;
                     }
-                    commits.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    workers.submit(() -> {
+                        if (process(r, in)) {
+                            finished.add(new Finished(tp, r.offset()));
+                        }
+                        wake.release();
+                    });
                 }
-                for (Future<?> f : pending) {
-                    try {
-                        f.get();
-                    } catch (java.util.concurrent.CancellationException e) {
-                        // dropped by close() before it started: it will be redelivered
-                    }
-                }
-                if (!running.get()) {
-                    break; // stopping: work cut short is redelivered, so its offsets stay uncommitted
-                }
-                consumer.commitSync(commits);
+                settle();
+                commit();
                 reportProgress();
             }
         } catch (WakeupException e) {
             if (running.get()) {
                 LOG.error("stage {} woken up unexpectedly", name, e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.error("stage {} stopped on an unexpected error", name, e);
         } finally {
+            try {
+                settle();
+                commit(); // what was done before the stop; work cut short is redelivered
+            } catch (Exception e) {
+                LOG.warn("stage {}: final commit failed: {}", name, e.toString());
+            }
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Records taken from Kafka and not yet handled (running, or queued for a worker). */
+    private int inFlight() {
+        int n = 0;
+        for (Partition p : tracked.values()) {
+            n += p.pending.size();
+        }
+        return n;
+    }
+
+    /** Moves what the workers finished into the partitions' books (on the loop thread). */
+    private void settle() {
+        for (Finished f; (f = finished.poll()) != null; ) {
+            Partition p = tracked.get(f.partition());
+            if (p != null) {
+                p.done(f.offset());
+            }
+        }
+    }
+
+    /** Commits, per partition, the offset below which every record is handled, where it moved. */
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (Map.Entry<TopicPartition, Partition> e : tracked.entrySet()) {
+            long safe = e.getValue().safe();
+            if (safe > e.getValue().committed) {
+                commits.put(e.getKey(), new OffsetAndMetadata(safe));
+            }
+        }
+        if (!commits.isEmpty()) {
+            consumer.commitSync(commits);
+            commits.forEach((tp, o) -> tracked.get(tp).committed = o.offset());
+        }
+    }
+
+    /**
+     * Partitions taken away by a rebalance: their records in flight are finished first (the new owner must not
+     * start an item this member still runs), then their offsets are committed. While stopping, nothing waits.
+     */
+    private void handOver(Collection<TopicPartition> partitions) {
+        while (running.get() && partitions.stream().anyMatch(tp -> tracked.containsKey(tp)
+                && !tracked.get(tp).pending.isEmpty())) {
+            try {
+                wake.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            settle();
+        }
+        settle();
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            Partition p = tracked.remove(tp);
+            if (p != null && p.safe() > p.committed) {
+                commits.put(tp, new OffsetAndMetadata(p.safe()));
+            }
+        }
+        if (!commits.isEmpty()) {
+            try {
+                consumer.commitSync(commits);
+            } catch (Exception e) {
+                LOG.warn("stage {}: commit on hand-over failed ({}); those records are redelivered", name, e.toString());
+            }
+        }
+    }
+
+    /** The records of one partition this member took and has not finished, and where it stands. */
+    private static final class Partition {
+        final java.util.TreeSet<Long> pending = new java.util.TreeSet<>();
+        long next = -1;
+        long committed = -1;
+
+        void taken(long offset) {
+            pending.add(offset);
+            next = Math.max(next, offset + 1);
+        }
+
+        void done(long offset) {
+            pending.remove(offset);
+        }
+
+        /** Every record below this offset is handled. */
+        long safe() {
+            return pending.isEmpty() ? next : pending.first();
+        }
+    }
+
+    private record Finished(TopicPartition partition, long offset) {
     }
 
     private void reportProgress() {
@@ -162,6 +270,11 @@ public final class StageLoop implements AutoCloseable {
         }
         Map<TopicPartition, Long> positions = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
+            Partition p = tracked.get(tp);
+            if (p != null && !p.pending.isEmpty()) {
+                positions.put(tp, p.safe());
+                continue;
+            }
             try {
                 positions.put(tp, consumer.position(tp, Duration.ofSeconds(5)));
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
@@ -201,17 +314,20 @@ public final class StageLoop implements AutoCloseable {
         return new IncomingRecord(r.topic(), r.partition(), r.offset(), r.key(), json, headers);
     }
 
-    private void process(ConsumerRecord<String, String> r, IncomingRecord in) {
+    /** Handles one record; false when a stop cut it short (it is then redelivered), true when it is done. */
+    private boolean process(ConsumerRecord<String, String> r, IncomingRecord in) {
         try {
             handler.handle(in);
+            return true;
         } catch (Exception e) {
             if (!running.get()) {
                 LOG.info("stage {}: record {}-{}@{} interrupted by shutdown; it will be redelivered", name, r.topic(),
                         r.partition(), r.offset());
-                return;
+                return false;
             }
             LOG.error("stage {}: record {}-{}@{} failed: {}", name, r.topic(), r.partition(), r.offset(), e.toString(), e);
             deadLetter(r, "stage " + name + " failed: " + e);
+            return true;
         }
     }
 
