@@ -195,6 +195,7 @@ public final class ArchiverStage implements AutoCloseable {
         BatchReport report = b.report(clock.instant());
         Path dir = BundleWriter.write(reports, b, clock.instant(), context, signingKey(), observer);
         LOG.info("batch {} ({}): bundle in {}", acc.batchId(), acc.phase().wire(), dir);
+        io.verops.core.metrics.VeropsMetrics.batch(acc.operation(), acc.phase(), "completed");
         Map<String, Integer> counts = new HashMap<>();
         counts.put("total_items", report.totalItems());
         counts.put(ItemStatus.SUCCESS.wire(), report.succeeded());

@@ -167,6 +167,7 @@ public final class ApprovalCoordinator {
             sent.add(publisher.send(topics.items(), m.key(), m));
         }
         Publisher.await(sent);
+        io.verops.core.metrics.VeropsMetrics.batch(dry.operation(), Phase.APPLY, "accepted");
         s.released = true;
         LOG.info("batch {}: apply {} by {}; {} items released", batchId, approval.decision(), d.actor(), items.size());
     }

@@ -5,6 +5,7 @@ import io.verops.core.Json;
 import io.verops.core.Phase;
 import io.verops.core.kafka.IncomingRecord;
 import io.verops.core.kafka.Publisher;
+import io.verops.core.metrics.VeropsMetrics;
 import io.verops.core.messages.AuditMessage;
 import io.verops.core.messages.ExecutionRecord;
 import io.verops.core.messages.ItemMessage;
@@ -142,6 +143,7 @@ public final class ExecutorStage {
             Duration limit = settings.timeoutFor(op);
             run = CodexProcess.run(argv, env, attemptDir, lastMessage, limit);
             codexMillis += run.millis();
+            VeropsMetrics.agentRun(op.name(), item.phase(), Duration.ofMillis(run.millis()));
             analysis = RunAnalysis.of(run, (int) limit.toSeconds());
             usage = usage.plus(analysis.usage());
             for (JsonNode event : run.events()) {
@@ -151,6 +153,9 @@ public final class ExecutorStage {
             }
             decisions = Hooks.decisions(decisionsLog);
             for (JsonNode d : decisions) {
+                if ("verops.hook.blocked".equals(d.path("type").asText())) {
+                    VeropsMetrics.blockedCommand(op.name());
+                }
                 audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
                         item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", d, clock.instant())));
             }
@@ -173,8 +178,10 @@ public final class ExecutorStage {
                     item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", retry, clock.instant())));
             LOG.info("item {} of batch {}: transient failure ({}), retrying once in {} ms", item.itemId(),
                     item.batchId(), analysis.failure(), wait.toMillis());
+            VeropsMetrics.retry(op.name(), item.phase());
             Thread.sleep(wait.toMillis());
         }
+        VeropsMetrics.tokens(op.name(), usage);
         Publisher.await(audit);
         String failure = null;
         if (!analysis.finished()) {

@@ -51,6 +51,7 @@ public final class IngestStage {
             sent.add(publisher.send(topics.items(), item.key(), item));
         }
         Publisher.await(sent);
+        io.verops.core.metrics.VeropsMetrics.batch(plan.accepted().operation(), plan.accepted().phase(), "accepted");
         LOG.info("batch {} of {} accepted: {} rows, {} items to run, {} not executed", plan.batchId(),
                 plan.accepted().operation(), plan.totalRows(), plan.items().size(), plan.notExecuted().size());
     }

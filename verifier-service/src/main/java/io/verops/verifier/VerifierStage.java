@@ -11,6 +11,7 @@ import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.Evidence;
 import io.verops.core.messages.ResultMessage;
 import io.verops.core.messages.VerdictMessage;
+import io.verops.core.metrics.VeropsMetrics;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
 import io.verops.verifier.internal.BatchView;
@@ -80,6 +81,8 @@ public final class VerifierStage implements AutoCloseable {
                             "batch halted: " + g.detail()), clock.instant());
                     sent.add(publisher.send(publisher.settings().topics().control(), verdict.batchId(), halt));
                     view.rememberHalt(halt);
+                    VeropsMetrics.gateHalt(verdict.operation(), g.name());
+                    VeropsMetrics.batch(verdict.operation(), verdict.phase(), "halted");
                     LOG.info("batch {} ({}): gate {} halted it: {}", verdict.batchId(), verdict.phase().wire(),
                             g.name(), g.detail());
                 });
@@ -87,6 +90,7 @@ public final class VerifierStage implements AutoCloseable {
             }
         }
         Publisher.await(List.of(publisher.send(publisher.settings().topics().verdicts(), verdict.batchId(), verdict)));
+        VeropsMetrics.item(verdict.operation(), verdict.phase(), verdict.status());
     }
 
     /**

@@ -23,6 +23,18 @@ class VerifierServiceTest {
     }
 
     @Test
+    void prometheusMetricsShowTheLagOfTheResultsTopic() throws Exception {
+        String wanted = "verops_consumer_lag{group=\"verops-verifier\",topic=\"verops.results\"} 0.0";
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline && !body.contains(wanted)) {
+            body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+            Thread.sleep(200);
+        }
+        assertThat(body).contains(wanted);
+    }
+
+    @Test
     void kafkaClientPropertiesPassThroughWithTheirDottedNames() {
         assertThat(config.kafka().settings().clientProperties())
                 .isEqualTo(Map.of("security.protocol", "PLAINTEXT"));

@@ -50,6 +50,8 @@ public final class StageLoop implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private final int concurrency;
+    private final String groupId;
+    private long lagReportedAt;
     /** The loop thread's books of the records it took, per partition. */
     private final Map<TopicPartition, Partition> tracked = new HashMap<>();
     /** Records the workers finished, for the loop thread to settle. */
@@ -73,6 +75,7 @@ public final class StageLoop implements AutoCloseable {
             throw new IllegalArgumentException("concurrency must be at least 1 (found " + concurrency + ")");
         }
         this.concurrency = concurrency;
+        this.groupId = Objects.requireNonNull(groupId, "groupId == null");
         Properties p = settings.baseProperties();
         p.put("group.id", groupId);
         p.put("enable.auto.commit", "false");
@@ -155,6 +158,7 @@ public final class StageLoop implements AutoCloseable {
                 settle();
                 commit();
                 reportProgress();
+                reportLag();
             }
         } catch (WakeupException e) {
             if (running.get()) {
@@ -261,6 +265,24 @@ public final class StageLoop implements AutoCloseable {
     }
 
     private record Finished(TopicPartition partition, long offset) {
+    }
+
+    /** The group's lag on each topic over this member's partitions, as a metric, about once a second. */
+    private void reportLag() {
+        long now = System.nanoTime();
+        if (now - lagReportedAt < 1_000_000_000L) {
+            return;
+        }
+        lagReportedAt = now;
+        Map<String, Long> byTopic = new HashMap<>();
+        topics.forEach(t -> byTopic.put(t, 0L));
+        for (TopicPartition tp : consumer.assignment()) {
+            java.util.OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isPresent()) {
+                byTopic.merge(tp.topic(), lag.getAsLong(), Long::sum);
+            }
+        }
+        byTopic.forEach((topic, lag) -> io.verops.core.metrics.VeropsMetrics.lag(topic, groupId, lag));
     }
 
     private void reportProgress() {
