@@ -12,6 +12,7 @@ import io.verops.core.messages.ItemMessage;
 import io.verops.core.messages.ResultMessage;
 import io.verops.core.messages.Usage;
 import io.verops.core.operation.Operation;
+import io.verops.core.operation.Redactor;
 import io.verops.core.operation.OperationCatalog;
 import io.verops.executor.hooks.Hooks;
 import io.verops.executor.internal.CodexProcess;
@@ -110,6 +111,8 @@ public final class ExecutorStage {
         Operation op = catalog.require(item.operation());
         Path db = targets.prepare(op);
         String prompt = Prompt.build(op, item, db == null ? null : db.toString());
+        // secret fields' values never leave the codex process in evidence: audit, hook decisions, logs
+        Redactor redact = Redactor.of(op, item.fields());
         Path itemDir = settings.workRoot().resolve(safe(item.batchId())).resolve(safe(item.itemId()))
                 .resolve(item.phase().wire());
         Instant started = clock.instant();
@@ -148,10 +151,10 @@ public final class ExecutorStage {
             usage = usage.plus(analysis.usage());
             for (JsonNode event : run.events()) {
                 AuditMessage a = new AuditMessage(item.batchId(), op.name(), item.itemId(), item.phase(), attempt,
-                        seq++, "codex", event, clock.instant());
+                        seq++, "codex", redact.json(event), clock.instant());
                 audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), a));
             }
-            decisions = Hooks.decisions(decisionsLog);
+            decisions = Hooks.decisions(decisionsLog).stream().map(redact::json).toList();
             for (JsonNode d : decisions) {
                 if ("verops.hook.blocked".equals(d.path("type").asText())) {
                     VeropsMetrics.blockedCommand(op.name());
@@ -172,12 +175,12 @@ public final class ExecutorStage {
             var retry = Json.mapper().createObjectNode();
             retry.put("type", "verops.retry");
             retry.put("attempt", attempt);
-            retry.put("reason", analysis.failure());
+            retry.put("reason", redact.text(analysis.failure()));
             retry.put("backoff_ms", wait.toMillis());
             audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
                     item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", retry, clock.instant())));
             LOG.info("item {} of batch {}: transient failure ({}), retrying once in {} ms", item.itemId(),
-                    item.batchId(), analysis.failure(), wait.toMillis());
+                    item.batchId(), redact.text(analysis.failure()), wait.toMillis());
             VeropsMetrics.retry(op.name(), item.phase());
             Thread.sleep(wait.toMillis());
         }
@@ -194,7 +197,9 @@ public final class ExecutorStage {
         }
         return new ResultMessage(item.batchId(), op.name(), item.itemId(), item.row(), item.phase(), attempt,
                 attempt > 1, run.exitCode(), analysis.finished() ? run.lastMessage() : null, failure, usage, seq,
-                started, clock.instant(), codexMillis, null, null).withEvidence(EvidenceSummary.of(run.events(), decisions));
+                started, clock.instant(), codexMillis, null, null)
+                .withEvidence(EvidenceSummary.of(redact.active() ? run.events().stream().map(redact::json).toList()
+                        : run.events(), decisions));
     }
 
     /** The operation's backoff when it declares one, else the executor's base, doubled per attempt; with jitter. */

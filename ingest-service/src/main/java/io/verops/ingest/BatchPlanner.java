@@ -221,10 +221,14 @@ public final class BatchPlanner {
     }
 
     /** The valid values in field order (for rows that are not run: they appear in reports and needs-input.csv). */
+    /**
+     * The valid values of a row that is not executed, in field order, for the report and needs-input.csv. A secret
+     * field's value is left out: evidence never shows it, and needs-input.csv leaves its cell to fill again.
+     */
     private static Map<String, String> ordered(List<FieldSpec> fields, String[] values) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < fields.size(); i++) {
-            if (values[i] != null) {
+            if (values[i] != null && !fields.get(i).secret()) {
                 m.put(fields.get(i).name(), values[i]);
             }
         }

@@ -162,4 +162,20 @@ class BatchPlannerTest {
         assertThat(MessageSchemas.forKind("batch-events").validate(Json.tree(plan.accepted()))).isEmpty();
         assertThat(Json.tree(plan.accepted()).path("not_executed").get(0).path("normalization").isArray()).isTrue();
     }
+
+    @Test
+    void aRowThatIsNotExecutedNeverShowsASecretValueAndLeavesItsCellToFillAgain() {
+        Operation secret = TestOperations.catalog().require("with-secret");
+        BatchPlan plan = planner.plan(secret, "b-s", Phase.DRY_RUN, TestOperations.csv("s.csv",
+                "email,token,team\nann@example.com,tok-hunter2-XYZ,ops\nbob@example.com,tok-hunter2-XYZ,\n"
+                        + "ann@example.com,tok-other-123,ops\n"));
+        assertThat(plan.items()).hasSize(1);
+        assertThat(plan.items().get(0).fields()).as("the item itself carries the value to the executor")
+                .containsEntry("token", "tok-hunter2-XYZ");
+        assertThat(plan.notExecuted()).hasSize(2);
+        for (BatchEvent.RowOutcome row : plan.notExecuted()) {
+            assertThat(row.fields()).doesNotContainKey("token");
+            assertThat(Json.write(row)).doesNotContain("hunter2").doesNotContain("tok-other-123");
+        }
+    }
 }

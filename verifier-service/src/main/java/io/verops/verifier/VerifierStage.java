@@ -14,6 +14,7 @@ import io.verops.core.messages.VerdictMessage;
 import io.verops.core.metrics.VeropsMetrics;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.core.operation.Redactor;
 import io.verops.verifier.internal.BatchView;
 import io.verops.verifier.internal.PostConditionRunner;
 import java.time.Clock;
@@ -63,7 +64,8 @@ public final class VerifierStage implements AutoCloseable {
         Map<String, String> fields = view.fields(result.batchId(), result.phase(), result.itemId()).orElse(null);
         Check post = result.skipped() != null ? null
                 : postConditions.run(op, result.phase(), settings.database(op), fields);
-        VerdictMessage verdict = Verifier.judge(result, op, fields == null ? Map.of() : fields, post);
+        VerdictMessage verdict = redact(Verifier.judge(result, op, fields == null ? Map.of() : fields, post),
+                Redactor.of(op, fields));
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         synchronized (view) {
             view.catchUp();
@@ -128,6 +130,18 @@ public final class VerifierStage implements AutoCloseable {
                     phase.firstDestructive()));
         }
         return out;
+    }
+
+    /** The verdict with the item's secret values masked in its message, check details and output. */
+    static VerdictMessage redact(VerdictMessage v, Redactor r) {
+        if (!r.active()) {
+            return v;
+        }
+        List<Check> checks = v.checks() == null ? null : v.checks().stream()
+                .map(c -> new Check(c.name(), c.outcome(), r.text(c.detail()), c.observations())).toList();
+        return new VerdictMessage(v.batchId(), v.operation(), v.itemId(), v.row(), v.phase(), v.status(),
+                r.text(v.message()), v.attempts(), v.retried(), v.usage(), v.auditEvents(), checks, r.json(v.output()),
+                v.startedAt(), v.finishedAt(), v.codexMillis());
     }
 
     private AuditMessage gateEvent(VerdictMessage v, Gates.Evaluation g) {
