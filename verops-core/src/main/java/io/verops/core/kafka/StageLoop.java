@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The consume loop every stage runs: poll, check each record against its topic's schema, hand the good ones
  * to the stage's handler (up to {@code concurrency} at once), dead-letter the bad ones with the reason, and
- * commit the offsets only when every record of the poll is done. A bad record never stops the loop.
+ * commit the offsets only when every record of the poll is done. A bad record never stops the loop. A handler
+ * that refuses a record throws {@link RecordRefusedException}: its message is the dead letter's reason as it is;
+ * any other exception is an unexpected failure, dead-lettered as {@code stage <name> failed: <exception>}.
  */
 public final class StageLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageLoop.class);
@@ -180,7 +182,7 @@ public final class StageLoop implements AutoCloseable {
         try {
             json = r.value() == null ? null : Json.mapper().readTree(r.value());
         } catch (Exception e) {
-            deadLetter(r, "not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            deadLetter(r, "not JSON: " + jsonProblem(e));
             return null;
         }
         if (json == null || !json.isObject()) {
@@ -198,12 +200,29 @@ public final class StageLoop implements AutoCloseable {
                 headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
             }
         }
-        return new IncomingRecord(r.topic(), r.partition(), r.offset(), r.key(), json, headers);
+        return new IncomingRecord(r.topic(), r.partition(), r.offset(), r.key(), json, headers, r.value());
+    }
+
+    /** What is wrong with a value that is not JSON, and where: "line 1, column 37: unexpected end-of-input ...". */
+    static String jsonProblem(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getOriginalMessage() != null) {
+            String m = j.getOriginalMessage().lines().findFirst().orElse("");
+            int cut = m.indexOf(" (start marker at ");
+            if (cut >= 0) {
+                m = m.substring(0, cut);
+            }
+            var at = j.getLocation();
+            return (at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr()
+                    + ": ") + m;
+        }
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
     private void process(ConsumerRecord<String, String> r, IncomingRecord in) {
         try {
             handler.handle(in);
+        } catch (RecordRefusedException e) {
+            deadLetter(r, e.getMessage());
         } catch (Exception e) {
             if (!running.get()) {
                 LOG.info("stage {}: record {}-{}@{} interrupted by shutdown; it will be redelivered", name, r.topic(),
