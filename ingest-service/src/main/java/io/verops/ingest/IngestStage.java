@@ -31,6 +31,11 @@ public final class IngestStage {
         this.planner = new BatchPlanner(clock);
     }
 
+    /** The operations it plans batches for. */
+    public OperationCatalog catalog() {
+        return catalog;
+    }
+
     /** Plans without publishing; throws {@link BatchRefusedException} for a batch that cannot be taken. */
     public BatchPlan plan(String operation, String batchId, Phase phase, BatchInput input) {
         Operation op;
