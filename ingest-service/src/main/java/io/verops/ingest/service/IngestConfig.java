@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The ingest service's settings; docs/services.md lists them. */
 @ConfigMapping(prefix = "verops")
@@ -20,12 +21,33 @@ public interface IngestConfig {
 
     KafkaConfig kafka();
 
+    /** {@code verops.ingest.*}: the batches topic's requests. */
+    Ingest ingest();
+
+    interface Ingest {
+        /** The folder whose files a request on the batches topic may name ({@code file}); unset: none. */
+        Optional<Path> requestFilesDir();
+
+        /** The largest batch file a request may name, in bytes. */
+        @WithDefault("67108864")
+        long requestFileMaxBytes();
+    }
+
     /** Every problem of the configuration, each naming the key and the fix. */
     default List<String> problems() {
         List<String> problems = new ArrayList<>(kafka().problems());
         if (!Files.isDirectory(operationsDir())) {
             problems.add("verops.operations-dir: " + operationsDir().toAbsolutePath().normalize()
                     + " is not a folder (set verops.home to the folder holding operations/, or verops.operations-dir)");
+        }
+        Optional<Path> requestFiles = ingest().requestFilesDir();
+        if (requestFiles.isPresent() && !Files.isDirectory(requestFiles.get())) {
+            problems.add("verops.ingest.request-files-dir: " + requestFiles.get().toAbsolutePath().normalize()
+                    + " is not a folder (create it, or leave the key unset so that requests naming a file are refused)");
+        }
+        if (ingest().requestFileMaxBytes() < 1) {
+            problems.add("verops.ingest.request-file-max-bytes: must be at least 1 (found "
+                    + ingest().requestFileMaxBytes() + ")");
         }
         return problems;
     }
