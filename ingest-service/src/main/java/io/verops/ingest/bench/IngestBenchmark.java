@@ -48,8 +48,8 @@ public final class IngestBenchmark {
               --format F            csv, json or jsonl (default csv)
               --batch-cap N         the cap for the one-plan measurement (default: the row count)
               --rounds N            parse + normalise rounds; the first warms the JIT up (default 3)
-              --kafka-batch-rows N  rows per batch published to Kafka (default 5000: its accepted event, which
-                                    lists every item with its fields, stays under Kafka's 1 MB record limit)
+              --kafka-batch-rows N  rows per batch published to Kafka (default 5000; its accepted event, which
+                                    lists every item with its fields, is one batch-events message of at most 64 MiB)
               --partitions N        partitions of the broker's topics (default 4)
               --producer KEY=VALUE  a Kafka producer property for the publisher, e.g. batch.size=262144 (repeatable;
                                     acks, idempotence, linger.ms and max.request.size stay the publisher's)

@@ -2,6 +2,7 @@ package io.verops.ingest.service;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.verops.ingest.IngestStage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ public interface IngestConfig {
         /** The largest batch file a request may name, in bytes. */
         @WithDefault("67108864")
         long requestFileMaxBytes();
+
+        /** The largest accepted event (serialised) ingest publishes; a batch whose event is larger is refused. */
+        @WithDefault("" + IngestStage.DEFAULT_MAX_ACCEPTED_EVENT_BYTES)
+        int maxAcceptedEventBytes();
     }
 
     /** Every problem of the configuration, each naming the key and the fix. */
@@ -48,6 +53,12 @@ public interface IngestConfig {
         if (ingest().requestFileMaxBytes() < 1) {
             problems.add("verops.ingest.request-file-max-bytes: must be at least 1 (found "
                     + ingest().requestFileMaxBytes() + ")");
+        }
+        int maxEvent = ingest().maxAcceptedEventBytes();
+        if (maxEvent < 1024 || maxEvent > IngestStage.DEFAULT_MAX_ACCEPTED_EVENT_BYTES) {
+            problems.add("verops.ingest.max-accepted-event-bytes: must be between 1024 and "
+                    + IngestStage.DEFAULT_MAX_ACCEPTED_EVENT_BYTES + " (found " + maxEvent + "); lower it only when "
+                    + "the cluster's batch-events topic takes smaller messages (its max.message.bytes, less 65536)");
         }
         return problems;
     }

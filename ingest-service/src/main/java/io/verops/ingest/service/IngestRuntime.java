@@ -54,7 +54,7 @@ public class IngestRuntime {
             TopicSetup.ensureTopics(settings);
         }
         publisher = new Publisher(settings, "ingest");
-        stage = new IngestStage(catalog, publisher, clock);
+        stage = new IngestStage(catalog, publisher, clock, config.ingest().maxAcceptedEventBytes());
         acceptedBatchIds = new AcceptedBatchIds(settings);
         RequestFiles files = config.ingest().requestFilesDir()
                 .map(dir -> RequestFiles.under(dir, config.ingest().requestFileMaxBytes()))
