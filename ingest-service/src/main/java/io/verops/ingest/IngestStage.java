@@ -2,6 +2,7 @@ package io.verops.ingest;
 
 import io.verops.core.Phase;
 import io.verops.core.kafka.Publisher;
+import io.verops.core.kafka.TopicSetup;
 import io.verops.core.messages.ItemMessage;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
@@ -21,14 +22,39 @@ import org.slf4j.LoggerFactory;
 public final class IngestStage {
     private static final Logger LOG = LoggerFactory.getLogger(IngestStage.class);
 
+    /**
+     * The largest accepted event published by default: the largest message of batch-events, less 64 KiB for the
+     * record's key, headers and batch framing.
+     */
+    public static final int DEFAULT_MAX_ACCEPTED_EVENT_BYTES = TopicSetup.BATCH_EVENTS_MAX_MESSAGE_BYTES - 64 * 1024;
+
     private final OperationCatalog catalog;
     private final Publisher publisher;
     private final BatchPlanner planner;
+    private final int maxAcceptedEventBytes;
 
     public IngestStage(OperationCatalog catalog, Publisher publisher, Clock clock) {
+        this(catalog, publisher, clock, DEFAULT_MAX_ACCEPTED_EVENT_BYTES);
+    }
+
+    /**
+     * @param maxAcceptedEventBytes the largest accepted event (serialised) this stage publishes; a batch whose event
+     *                              is larger is refused before anything of it is published
+     */
+    public IngestStage(OperationCatalog catalog, Publisher publisher, Clock clock, int maxAcceptedEventBytes) {
         this.catalog = Objects.requireNonNull(catalog, "catalog == null");
         this.publisher = Objects.requireNonNull(publisher, "publisher == null");
         this.planner = new BatchPlanner(clock);
+        if (maxAcceptedEventBytes < 1 || maxAcceptedEventBytes > DEFAULT_MAX_ACCEPTED_EVENT_BYTES) {
+            throw new IllegalArgumentException("maxAcceptedEventBytes must be between 1 and "
+                    + DEFAULT_MAX_ACCEPTED_EVENT_BYTES + " (found " + maxAcceptedEventBytes + ")");
+        }
+        this.maxAcceptedEventBytes = maxAcceptedEventBytes;
+    }
+
+    /** The operations it plans batches for. */
+    public OperationCatalog catalog() {
+        return catalog;
     }
 
     /** Plans without publishing; throws {@link BatchRefusedException} for a batch that cannot be taken. */
@@ -42,18 +68,37 @@ public final class IngestStage {
         return planner.plan(op, batchId, phase, input);
     }
 
-    /** Publishes a plan: the accepted event first, then the items; returns once Kafka has them all. */
+    /**
+     * Publishes a plan: the accepted event first, then the items; returns once Kafka has them all. A plan is refused
+     * ({@link BatchRefusedException}) before anything is sent when its accepted event is larger than this stage's
+     * limit for one batch-events message.
+     */
     public void publish(BatchPlan plan) {
         var topics = publisher.settings().topics();
-        Publisher.await(List.of(publisher.send(topics.batchEvents(), plan.batchId(), plan.accepted())));
+        Publisher.Prepared accepted = publisher.prepare(topics.batchEvents(), plan.batchId(), plan.accepted());
+        long bytes = accepted.bytes();
+        if (bytes > maxAcceptedEventBytes) {
+            int rows = plan.totalRows();
+            long fit = Math.max(1, (long) rows * maxAcceptedEventBytes / bytes * 9 / 10); // a margin: rows differ
+            throw new BatchRefusedException(plan.accepted().input().name() + ": " + count(rows) + " rows make an "
+                    + "accepted event of " + count(bytes) + " bytes, over the limit of " + count(maxAcceptedEventBytes)
+                    + " bytes of one batch-events message; split the batch (about " + count(fit)
+                    + " rows of this batch fit in one)");
+        }
+        Publisher.await(List.of(publisher.send(accepted)));
         List<Future<RecordMetadata>> sent = new ArrayList<>(plan.items().size());
         for (ItemMessage item : plan.items()) {
             sent.add(publisher.send(topics.items(), item.key(), item));
         }
         Publisher.await(sent);
         io.verops.core.metrics.VeropsMetrics.batch(plan.accepted().operation(), plan.accepted().phase(), "accepted");
-        LOG.info("batch {} of {} accepted: {} rows, {} items to run, {} not executed", plan.batchId(),
-                plan.accepted().operation(), plan.totalRows(), plan.items().size(), plan.notExecuted().size());
+        LOG.info("batch {} of {} accepted: {} rows, {} items to run, {} not executed; accepted event of {} bytes",
+                plan.batchId(), plan.accepted().operation(), plan.totalRows(), plan.items().size(),
+                plan.notExecuted().size(), bytes);
+    }
+
+    private static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
     }
 
     public BatchPlan submit(String operation, String batchId, Phase phase, BatchInput input) {

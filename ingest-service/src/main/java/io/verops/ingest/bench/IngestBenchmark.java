@@ -48,8 +48,8 @@ public final class IngestBenchmark {
               --format F            csv, json or jsonl (default csv)
               --batch-cap N         the cap for the one-plan measurement (default: the row count)
               --rounds N            parse + normalise rounds; the first warms the JIT up (default 3)
-              --kafka-batch-rows N  rows per batch published to Kafka (default 5000: its accepted event, which
-                                    lists every item with its fields, stays under Kafka's 1 MB record limit)
+              --kafka-batch-rows N  rows per batch published to Kafka (default 5000; its accepted event, which
+                                    lists every item with its fields, is one batch-events message of at most 64 MiB)
               --partitions N        partitions of the broker's topics (default 4)
               --producer KEY=VALUE  a Kafka producer property for the publisher, e.g. batch.size=262144 (repeatable;
                                     acks, idempotence, linger.ms and max.request.size stay the publisher's)
@@ -243,6 +243,7 @@ public final class IngestBenchmark {
                     ingest.publish(planner.plan(op, "warm-" + i, Phase.DRY_RUN, batches.get(i)));
                 }
                 System.gc();
+                java.util.Map<Long, Long> threads0 = threadCpu();
                 long process0 = processCpu();
                 long start = System.nanoTime();
                 java.util.concurrent.atomic.AtomicLong items = new java.util.concurrent.atomic.AtomicLong();
@@ -281,6 +282,7 @@ public final class IngestBenchmark {
                 }
                 double s = (System.nanoTime() - start) / 1e9;
                 double processSeconds = (processCpu() - process0) / 1e9;
+                java.util.Map<String, Double> byPart = cpuByPart(threads0, cpuNanos.get() / 1e9, processSeconds);
                 out.printf(Locale.ROOT, "parse + normalise + publish: %,d rows as %,d batches of %,d rows on %d "
                         + "thread%s, each batch planned then published by IngestStage.publish (its accepted event, then "
                         + "its items, all acknowledged by the broker): %,d items in %.2f s; %,.0f rows per CPU-second "
@@ -288,7 +290,9 @@ public final class IngestBenchmark {
                         o.threads() == 1 ? "" : "s", items.get(), s, o.rows() / (cpuNanos.get() / 1e9),
                         o.threads() == 1 ? "" : "s");
                 out.printf(Locale.ROOT, "the whole process (publishers, producer, broker, GC) used %.2f CPU-seconds: "
-                        + "%,.0f rows per CPU-second%n", processSeconds, o.rows() / processSeconds);
+                        + "%,.0f rows per CPU-second; by part: %s%n", processSeconds, o.rows() / processSeconds,
+                        byPart.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f s", e.getKey(),
+                                e.getValue())).collect(java.util.stream.Collectors.joining(", ")));
                 out.printf(Locale.ROOT, "RESULT parse + normalise + publish to Kafka: %,.0f rows/s (target 100,000)%n",
                         o.rows() / s);
                 out.printf(Locale.ROOT, "load average during the run: %.1f on %d cores%n",
@@ -317,6 +321,52 @@ public final class IngestBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException("cannot set flush.messages on the benchmark topics: " + e.getMessage(), e);
         }
+    }
+
+    /** CPU nanoseconds of every live Java thread, by thread id. */
+    private static java.util.Map<Long, Long> threadCpu() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            long t = mx.getThreadCpuTime(id);
+            if (t >= 0) {
+                cpu.put(id, t);
+            }
+        }
+        return cpu;
+    }
+
+    /**
+     * CPU-seconds since {@code before}, by part of the process: the publishing threads (measured by themselves: they
+     * have ended), the producer's I/O thread, the broker's threads, and the rest (garbage collector, JIT compiler:
+     * the process's time that no Java thread accounts for).
+     */
+    private static java.util.Map<String, Double> cpuByPart(java.util.Map<Long, Long> before, double publishers,
+                                                           double processSeconds) {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Double> parts = new java.util.LinkedHashMap<>();
+        parts.put("publishers", publishers);
+        parts.put("producer I/O", 0.0);
+        parts.put("broker", 0.0);
+        double threads = publishers;
+        for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long t = mx.getThreadCpuTime(info.getThreadId());
+            if (t < 0) {
+                continue;
+            }
+            double s = (t - before.getOrDefault(info.getThreadId(), 0L)) / 1e9;
+            String name = info.getThreadName();
+            String part = name.startsWith("bench-publisher") ? "publishers"
+                    : name.startsWith("kafka-producer-network-thread") ? "producer I/O"
+                    : name.equals("main") ? "main" : "broker";
+            parts.merge(part, s, Double::sum);
+            threads += s;
+        }
+        parts.put("GC, JIT and ended threads", Math.max(0, processSeconds - threads));
+        return parts;
     }
 
     /** CPU time of the whole process (every thread: broker, producer, GC too), or -1 when the JVM cannot say. */

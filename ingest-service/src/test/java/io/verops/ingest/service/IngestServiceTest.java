@@ -2,6 +2,7 @@ package io.verops.ingest.service;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -21,8 +22,11 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -131,6 +135,35 @@ class IngestServiceTest {
         given().contentType("application/json").body("{\"decision\":\"maybe\"}")
                 .when().post("/batches/b-http-approved/approval")
                 .then().statusCode(400).body("error", containsString("not one of approved, rejected"));
+    }
+
+    @Test
+    void aBatchRequestOnTheBatchesTopicIsPublishedAndABadOneDeadLettered() throws Exception {
+        Topics topics = Topics.withDefaultPrefix();
+        Properties p = new Properties();
+        p.put("bootstrap.servers", KafkaTestResource.bootstrapServers);
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        try (KafkaProducer<String, String> upstream = new KafkaProducer<>(p)) {
+            upstream.send(new ProducerRecord<>(topics.batches(), "b-topic-bad", "{\"operation\": \"user-provisioning\", "
+                    + "\"batch_id\": \"b-topic-bad\", \"rows\": [{\"email\": \"x@example.com\", \"shoe_size\": 42}]}")).get();
+            upstream.send(new ProducerRecord<>(topics.batches(), "b-topic-1", "{\"operation\": \"user-provisioning\", "
+                    + "\"batch_id\": \"b-topic-1\", \"rows\": [{\"email\": \"dan@Example.COM\", \"role\": \"Viewer\", "
+                    + "\"team\": \"ops\"}]}")).get();
+        }
+        List<JsonNode> items = await().atMost(Duration.ofSeconds(60)).until(() -> readAll(topics.items()).stream()
+                .map(r -> (JsonNode) Json.mapper().valueToTree(parse(r.value())))
+                .filter(n -> n.path("batch_id").asText().equals("b-topic-1")).toList(), l -> !l.isEmpty());
+        assertThat(items).singleElement().satisfies(i -> {
+            assertThat(i.path("item_id").asText()).isEqualTo("dan@example.com");
+            assertThat(i.path("fields").path("role").asText()).isEqualTo("viewer");
+        });
+        JsonNode dead = await().atMost(Duration.ofSeconds(60)).until(() -> readAll(topics.deadLetter()).stream()
+                .map(r -> (JsonNode) Json.mapper().valueToTree(parse(r.value())))
+                .filter(n -> n.path("key").asText().equals("b-topic-bad")).findFirst(), java.util.Optional::isPresent).get();
+        assertThat(dead.path("reason").asText()).isEqualTo("batch refused, nothing of it was published: rows: row 1: "
+                + "unknown column 'shoe_size' for operation 'user-provisioning' (its fields: email, role, team)");
+        assertThat(readAll(topics.batchEvents()).stream().map(r -> r.key())).doesNotContain("b-topic-bad");
     }
 
     @Test

@@ -44,7 +44,10 @@ public final class Publisher implements AutoCloseable {
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
         p.put("linger.ms", "2");
-        p.put("max.request.size", "8388608");
+        // a batch's accepted event may be as large as batch-events takes (TopicSetup); the producer refuses a record
+        // larger than its buffer memory, so that is at least twice as large (it is a bound, not an allocation)
+        p.put("max.request.size", Integer.toString(TopicSetup.BATCH_EVENTS_MAX_MESSAGE_BYTES));
+        p.putIfAbsent("buffer.memory", Long.toString(2L * TopicSetup.BATCH_EVENTS_MAX_MESSAGE_BYTES));
         // 256 KiB batches instead of Kafka's 16 KiB: one batch per partition holds hundreds of items, which is what
         // lets ingest publish ~100,000 items/s (docs/ingest.md, benchmark); a client property can still set it
         p.putIfAbsent("batch.size", Integer.toString(BATCH_SIZE));
@@ -64,6 +67,17 @@ public final class Publisher implements AutoCloseable {
      * without a JSON tree; every other message is validated against its topic's schema.
      */
     public Future<RecordMetadata> send(String topic, String key, Object message) {
+        return send(prepare(topic, key, message));
+    }
+
+    /**
+     * Validates and serialises a message without sending it, so that its size can be checked first (as ingest does
+     * with a batch's accepted event); {@link #send(Prepared)} sends it. Validation is that of {@link #send}.
+     *
+     * @throws InvalidMessageException when the message does not validate
+     */
+    public Prepared prepare(String topic, String key, Object message) {
+        Objects.requireNonNull(topic, "topic == null");
         String payload;
         if (message instanceof ItemMessage item && ITEMS.equals(settings.topics().kindOf(topic))) {
             List<String> errors = ItemCheck.problems(item);
@@ -79,6 +93,14 @@ public final class Publisher implements AutoCloseable {
             }
             payload = Json.write(json);
         }
+        return new Prepared(topic, key, payload);
+    }
+
+    /** Sends a prepared message; the future completes when the broker has the record. */
+    public Future<RecordMetadata> send(Prepared prepared) {
+        String topic = prepared.topic();
+        String key = prepared.key();
+        String payload = prepared.payload();
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", SPEC_VERSION);
         headers.add("ce_id", bytes(UUID.randomUUID().toString()));
@@ -126,5 +148,32 @@ public final class Publisher implements AutoCloseable {
 
     /** A message to send. */
     public record Outgoing(String topic, String key, Object message) {
+    }
+
+    /** A message validated and serialised by {@link #prepare}, ready to send. */
+    public record Prepared(String topic, String key, String payload) {
+        public Prepared {
+            Objects.requireNonNull(topic, "topic == null");
+            Objects.requireNonNull(payload, "payload == null");
+        }
+
+        /** The size of the serialised message (the record's value), in bytes of UTF-8. */
+        public long bytes() {
+            long n = 0;
+            for (int i = 0, len = payload.length(); i < len; i++) {
+                char c = payload.charAt(i);
+                if (c < 0x80) {
+                    n++;
+                } else if (c < 0x800) {
+                    n += 2;
+                } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(payload.charAt(i + 1))) {
+                    n += 4;
+                    i++;
+                } else {
+                    n += 3;
+                }
+            }
+            return n;
+        }
     }
 }

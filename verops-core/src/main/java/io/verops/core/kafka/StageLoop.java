@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * dead-letter the bad ones with the reason, and commit per partition the offset below which every record is
  * handled. While {@code concurrency} records are in flight the partitions are paused (the consumer still takes
  * part in its group). A bad record never stops the loop. With one worker, records are handled in the order read.
+ * A handler that refuses a record throws {@link RecordRefusedException}: its message is the dead letter's reason
+ * as it is; any other exception is an unexpected failure, dead-lettered as {@code stage <name> failed: <exception>}.
  */
 public final class StageLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageLoop.class);
@@ -315,7 +317,7 @@ public final class StageLoop implements AutoCloseable {
         try {
             json = r.value() == null ? null : Json.mapper().readTree(r.value());
         } catch (Exception e) {
-            deadLetter(r, "not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            deadLetter(r, "not JSON: " + jsonProblem(e));
             return null;
         }
         if (json == null || !json.isObject()) {
@@ -333,13 +335,31 @@ public final class StageLoop implements AutoCloseable {
                 headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
             }
         }
-        return new IncomingRecord(r.topic(), r.partition(), r.offset(), r.key(), json, headers);
+        return new IncomingRecord(r.topic(), r.partition(), r.offset(), r.key(), json, headers, r.value());
+    }
+
+    /** What is wrong with a value that is not JSON, and where: "line 1, column 37: unexpected end-of-input ...". */
+    static String jsonProblem(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getOriginalMessage() != null) {
+            String m = j.getOriginalMessage().lines().findFirst().orElse("");
+            int cut = m.indexOf(" (start marker at ");
+            if (cut >= 0) {
+                m = m.substring(0, cut);
+            }
+            var at = j.getLocation();
+            return (at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr()
+                    + ": ") + m;
+        }
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
     /** Handles one record; false when a stop cut it short (it is then redelivered), true when it is done. */
     private boolean process(ConsumerRecord<String, String> r, IncomingRecord in) {
         try {
             handler.handle(in);
+            return true;
+        } catch (RecordRefusedException e) {
+            deadLetter(r, e.getMessage());
             return true;
         } catch (Exception e) {
             if (!running.get()) {
