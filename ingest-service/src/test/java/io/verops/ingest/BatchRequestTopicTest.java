@@ -166,7 +166,7 @@ class BatchRequestTopicTest {
                 + "'rows', 'content' with 'format', or 'file' (it gives none of them)");
         assertThat(reasons.get("two-sources")).isEqualTo("batch refused, nothing of it was published: give exactly one "
                 + "of 'rows', 'content' with 'format', or 'file' (it gives 'rows' and 'content')");
-        assertThat(reasons.get("unknown-operation")).isEqualTo("unknown operation 'no-such-thing' (known: every-type)");
+        assertThat(reasons.get("unknown-operation")).isEqualTo("unknown operation 'no-such-thing' (known: every-type, with-secret)");
         assertThat(reasons.get("unknown-column")).isEqualTo("batch refused, nothing of it was published: rows: row 2: "
                 + "unknown column 'colour' for operation 'every-type' (its fields: id, email, role, team, starts, at, "
                 + "count, price)");
