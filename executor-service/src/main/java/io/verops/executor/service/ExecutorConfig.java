@@ -54,6 +54,13 @@ public interface ExecutorConfig {
         @WithDefault("1s")
         Duration retryBackoff();
 
+        /**
+         * How long a stopping executor lets the items it is running finish (and commits them) before it
+         * interrupts the rest, which are then redelivered.
+         */
+        @WithDefault("120s")
+        Duration shutdownGrace();
+
         Model model();
     }
 

@@ -78,7 +78,7 @@ public class ExecutorRuntime {
             coordinatorLoop.close();
         }
         if (loop != null) {
-            loop.close();
+            loop.close(config.executor().shutdownGrace()); // running items finish; nothing new starts
         }
         if (state != null) {
             state.close();

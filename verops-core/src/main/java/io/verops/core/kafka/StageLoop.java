@@ -60,6 +60,8 @@ public final class StageLoop implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Finished> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
     private volatile ProgressListener progress;
+    /** Set by a graceful stop: no record is taken any more; those running may finish. */
+    private volatile boolean draining;
 
     /**
      * @param replayFromStart read the assigned partitions from their beginning on every assignment (the
@@ -135,13 +137,16 @@ public final class StageLoop implements AutoCloseable {
             });
             while (running.get()) {
                 settle();
-                if (inFlight() >= concurrency) {
+                if (draining || inFlight() >= concurrency) {
                     consumer.pause(consumer.assignment());
                 } else if (!consumer.paused().isEmpty()) {
                     consumer.resume(consumer.paused());
                 }
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<String, String> r : records) {
+                    if (draining) {
+                        break; // not taken: its offset is not committed, so it is redelivered
+                    }
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     Partition part = tracked.computeIfAbsent(tp, k -> new Partition());
                     part.taken(r.offset());
@@ -150,12 +155,16 @@ public final class StageLoop implements AutoCloseable {
                         part.done(r.offset()); // dead-lettered on this thread
                         continue;
                     }
-                    workers.submit(() -> {
-                        if (process(r, in)) {
-                            finished.add(new Finished(tp, r.offset()));
-                        }
-                        wake.release();
-                    });
+                    try {
+                        workers.submit(() -> {
+                            if (process(r, in)) {
+                                finished.add(new Finished(tp, r.offset()));
+                            }
+                            wake.release();
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // stopping: left pending, so never committed, so redelivered
+                    }
                 }
                 settle();
                 commit();
@@ -390,6 +399,36 @@ public final class StageLoop implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Stops gracefully: takes no record any more, drops the records no worker has started (they are redelivered),
+     * lets the running ones finish for up to {@code grace} and commits them, then stops at once as {@link #close()}
+     * does: what is still running is interrupted and redelivered.
+     */
+    public void close(Duration grace) {
+        draining = true;
+        List<Runnable> notStarted = new java.util.ArrayList<>();
+        if (workers instanceof java.util.concurrent.ThreadPoolExecutor pool) {
+            pool.getQueue().drainTo(notStarted);
+        }
+        notStarted.forEach(r -> {
+            if (r instanceof Future<?> f) {
+                f.cancel(false);
+            }
+        });
+        workers.shutdown();
+        if (!grace.isZero() && !grace.isNegative()) {
+            try {
+                if (!workers.awaitTermination(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    LOG.warn("stage {}: work still running after {} s of grace is interrupted; it will be redelivered",
+                            name, grace.toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         running.set(false);
         consumer.wakeup();
         for (Runnable dropped : workers.shutdownNow()) {

@@ -125,6 +125,46 @@ class StageLoopTest {
         }
     }
 
+    @Test
+    void aGracefulStopLetsTheRunningRecordFinishAndCommitsItButStartsNothingNew() throws Exception {
+        KafkaSettings kafka = topics("grace.");
+        publish(kafka, "b3", 4);
+        String group = "g-grace";
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Set<String> completed = ConcurrentHashMap.newKeySet();
+        Publisher dead = new Publisher(kafka, "dl");
+        StageLoop loop = new StageLoop("test", kafka, group, List.of(kafka.topics().items()), r -> {
+            String id = r.json().path("item_id").asText();
+            if (id.equals("slow")) {
+                started.countDown();
+                release.await();
+            } else {
+                new CountDownLatch(1).await(); // a record started after the stop began would block until interrupted
+            }
+            completed.add(id);
+        }, 1, dead, false).start();
+        try {
+            assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+            Thread closer = new Thread(() -> loop.close(Duration.ofSeconds(10)));
+            closer.start();
+            release.countDown();
+            closer.join(120_000);
+        } finally {
+            dead.close();
+        }
+        assertThat(completed).containsExactly("slow");
+        assertThat(committed(kafka, group)).as("the finished record is committed, nothing after it").isEqualTo(1L);
+
+        Set<String> second = ConcurrentHashMap.newKeySet();
+        try (Publisher dl = new Publisher(kafka, "dl");
+             StageLoop next = new StageLoop("test", kafka, group, List.of(kafka.topics().items()),
+                     r -> second.add(r.json().path("item_id").asText()), 4, dl, false).start()) {
+            awaitTrue(() -> second.size() == 3, "the three records not handled come to the next loop");
+        }
+        assertThat(second).containsExactlyInAnyOrder("fast-1", "fast-2", "fast-3");
+    }
+
     private static Long committed(KafkaSettings kafka, String group) {
         Properties p = kafka.baseProperties();
         try (Admin admin = Admin.create(p)) {
