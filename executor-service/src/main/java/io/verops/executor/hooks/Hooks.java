@@ -133,12 +133,36 @@ public final class Hooks {
         }
     }
 
+    /**
+     * Starts the process, trying again for up to about a second while the kernel says the file is busy (ETXTBSY):
+     * a process forked at that moment by another thread (another item's codex) briefly holds a copy of the
+     * descriptor this thread wrote the script with, until it closes its descriptors.
+     */
+    static Process startRetryingTextFileBusy(ProcessBuilder pb) throws IOException {
+        long wait = 5;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return pb.start();
+            } catch (IOException e) {
+                if (attempt >= 8 || e.getMessage() == null || !e.getMessage().contains("error=26")) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the hook script was busy", e);
+            }
+            wait *= 2;
+        }
+    }
+
     private static void selfTest(Path script) throws IOException {
         // run as codex runs it, through its #! line: this also proves /bin/bash exists and the file is executable
-        Process p = new ProcessBuilder(script.toString(), "self-test")
+        Process p = startRetryingTextFileBusy(new ProcessBuilder(script.toString(), "self-test")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true));
         String out;
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
