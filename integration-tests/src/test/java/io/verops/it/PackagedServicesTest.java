@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.verops.codexsim.CodexSim;
 import io.verops.codexsim.SimConfig;
 import io.verops.core.Json;
-import io.verops.core.Phase;
+import io.verops.core.auth.ApiKeyTool;
 import io.verops.core.kafka.EmbeddedKafka;
 import io.verops.core.kafka.KafkaSettings;
-import io.verops.core.kafka.Publisher;
-import io.verops.core.messages.ControlMessage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +45,10 @@ class PackagedServicesTest {
     // Upper bounds only, generous for a loaded machine: the waits end as soon as the outcome is there.
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
+    /** Ingest's API key (submitter, approver), given to it as environment variables. */
+    private static final String OPERATOR_KEY = "k-it-operator-" + UUID.randomUUID();
+    /** The archiver's API key (reader), given to it as system properties. */
+    private static final String AUDITOR_KEY = "k-it-auditor-" + UUID.randomUUID();
 
     private static Path root;
     private static Path work;
@@ -90,20 +93,23 @@ class PackagedServicesTest {
         broker = EmbeddedKafka.start(work.resolve("kafka"), KafkaSettings.DEFAULT_PARTITIONS);
         sim = CodexSim.start(SimConfig.defaults());
 
-        start("ingest", List.of());
+        start("ingest", List.of(), Map.of("VEROPS_AUTH_API_KEYS_OPERATOR_SHA256", ApiKeyTool.sha256Hex(OPERATOR_KEY),
+                "VEROPS_AUTH_API_KEYS_OPERATOR_ROLES", "submitter,approver"));
         start("executor", List.of(
                 "-Dverops.executor.model.base-url=" + sim.baseUrl(),
                 "-Dverops.executor.model.provider-id=codex-sim",
                 "-Dverops.executor.model.env-key=none",
                 "-Dverops.executor.work-dir=" + work.resolve("executor-work"),
-                "-Dverops.target-db." + OPERATION + "=" + targetDb()));
-        start("verifier", List.of("-Dverops.target-db." + OPERATION + "=" + targetDb()));
+                "-Dverops.target-db." + OPERATION + "=" + targetDb()), Map.of());
+        start("verifier", List.of("-Dverops.target-db." + OPERATION + "=" + targetDb()), Map.of());
         start("archiver", List.of("-Dverops.archiver.reports-dir=" + work.resolve("reports"),
-                "-Dverops.keys.dir=" + work.resolve("keys")));
+                "-Dverops.keys.dir=" + work.resolve("keys"),
+                "-Dverops.auth.api-keys.auditor.sha256=" + ApiKeyTool.sha256Hex(AUDITOR_KEY),
+                "-Dverops.auth.api-keys.auditor.roles=reader"), Map.of());
 
         for (Service s : services.values()) {
             await("readiness of the " + s.name() + " service").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(300))
-                    .until(() -> status(s, s.uri("/q/health/ready")) == 200);
+                    .until(() -> status(s, s.uri("/q/health/ready"), null) == 200);
         }
         LOG.info("broker, codex-sim and the four services ready after {} ms", Duration.between(started, Instant.now()).toMillis());
     }
@@ -139,6 +145,7 @@ class PackagedServicesTest {
         Service ingest = services.get("ingest");
         HttpResponse<String> posted = http.send(HttpRequest.newBuilder(ingest.uri("/batches?operation=" + OPERATION))
                         .header("Content-Type", "text/csv")
+                        .header("Authorization", "Bearer " + OPERATOR_KEY)
                         .POST(HttpRequest.BodyPublishers.ofFile(root.resolve("examples/batches/users.csv")))
                         .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
@@ -156,6 +163,8 @@ class PackagedServicesTest {
 
         JsonNode report = awaitReport(batchId);
         assertThat(report.path("batch_id").asText()).isEqualTo(batchId);
+        assertThat(report.path("approval").path("actor").asText()).as("the approver is the authenticated key")
+                .isEqualTo("api-key:operator");
         assertThat(counts(report)).as("total, succeeded, failed, skipped, needs input, indeterminate")
                 .containsExactly(10, 8, 0, 0, 2, 0);
         List<JsonNode> results = new ArrayList<>();
@@ -174,7 +183,7 @@ class PackagedServicesTest {
                 "frank@example.com", "heidi@example.com", "ivan@example.com", "judy@example.com");
     }
 
-    private static void start(String name, List<String> extra) throws IOException {
+    private static void start(String name, List<String> extra, Map<String, String> env) throws IOException {
         int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -188,8 +197,10 @@ class PackagedServicesTest {
         cmd.add(jar(name).toString());
         Path out = work.resolve(name + ".out");
         Path err = work.resolve(name + ".err");
-        Process p = new ProcessBuilder(cmd).directory(work.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         services.put(name, new Service(name, port, p, out, err));
     }
 
@@ -201,20 +212,26 @@ class PackagedServicesTest {
         return work.resolve("targets/" + OPERATION + ".db");
     }
 
-    /** The HTTP status of a GET, or -1 while the service does not answer; fails at once when it has exited. */
-    private static int status(Service s, URI uri) throws InterruptedException {
+    /**
+     * The HTTP status of a GET (with an API key unless null), or -1 while the service does not answer; fails at once
+     * when it has exited.
+     */
+    private static int status(Service s, URI uri, String apiKey) throws InterruptedException {
         if (!s.process().isAlive()) {
             throw new AssertionError("the " + s.name() + " service exited with " + s.process().exitValue() + s.logTail());
         }
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpRequest.Builder get = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
+            if (apiKey != null) {
+                get.header("X-API-Key", apiKey);
+            }
+            return http.send(get.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         }
     }
 
-    /** Polls the archiver until the bundle's report.json is there. */
+    /** Polls the archiver until the bundle's report.json is there; health needs no key, the API does. */
     private static JsonNode awaitReport(String id) throws Exception {
         Service archiver = services.get("archiver");
         URI uri = archiver.uri("/batches/" + id + "/report");
@@ -225,9 +242,10 @@ class PackagedServicesTest {
                             throw new AssertionError("the " + s.name() + " service exited" + s.logTail());
                         }
                     }
-                    return status(archiver, uri) == 200;
+                    return status(archiver, uri, AUDITOR_KEY) == 200;
                 });
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("X-API-Key", AUDITOR_KEY).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
         return Json.mapper().readTree(r.body());
     }
@@ -238,13 +256,20 @@ class PackagedServicesTest {
                 report.path("indeterminate").asInt(-1));
     }
 
-    /** What an operator's approval does: an approved decision on the control topic. */
-    private static void approve(String batchId) {
-        try (Publisher p = new Publisher(KafkaSettings.local(broker.bootstrapServers()), "integration-test")) {
-            ControlMessage approval = new ControlMessage(ControlMessage.Type.APPROVED, batchId, OPERATION, Phase.APPLY,
-                    "integration-test", "approved by the packaged-services test", null, Instant.now());
-            Publisher.await(List.of(p.send(p.settings().topics().control(), batchId, approval)));
-        }
+    /** What an operator does: approves the apply over HTTP with a key that holds the approver role. */
+    private static void approve(String batchId) throws Exception {
+        Service ingest = services.get("ingest");
+        HttpRequest unauthenticated = HttpRequest.newBuilder(ingest.uri("/batches/" + batchId + "/approval"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"decision\":\"approved\"}")).build();
+        assertThat(http.send(unauthenticated, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(ingest.uri("/batches/" + batchId + "/approval"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + OPERATOR_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"decision\":\"approved\",\"reason\":\"approved by the packaged-services test\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(Json.mapper().readTree(r.body()).path("actor").asText()).isEqualTo("api-key:operator");
     }
 
     /** Rows of a query on the private target database, through the sqlite3 CLI. */

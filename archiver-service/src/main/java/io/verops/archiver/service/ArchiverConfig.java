@@ -21,6 +21,8 @@ public interface ArchiverConfig {
 
     KafkaConfig kafka();
 
+    AuthConfig auth();
+
     Keys keys();
 
     Signing signing();
@@ -50,6 +52,7 @@ public interface ArchiverConfig {
     /** Every problem of the configuration, each naming the key and the fix. */
     default List<String> problems() {
         List<String> problems = new ArrayList<>(kafka().problems());
+        problems.addAll(auth().settings().problems());
         Path reports = archiver().reportsDir().toAbsolutePath().normalize();
         if (Files.exists(reports) && !Files.isDirectory(reports)) {
             problems.add("verops.archiver.reports-dir: " + reports + " is a file, not a folder");

@@ -6,6 +6,7 @@ import io.verops.archiver.ArchiverStage;
 import io.verops.archiver.BundleContext;
 import io.verops.archiver.BundleIndex;
 import io.verops.archiver.KeySettings;
+import io.verops.core.auth.AuthSettings;
 import io.verops.core.kafka.KafkaSettings;
 import io.verops.core.kafka.Publisher;
 import io.verops.core.kafka.StageLoop;
@@ -48,6 +49,9 @@ public class ArchiverRuntime {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid configuration:\n  - " + String.join("\n  - ", problems));
         }
+        AuthSettings auth = config.auth().settings();
+        auth.warnings().forEach(w -> LOG.warn("archiver: {}", w));
+        LOG.info("archiver: {}", auth.summary());
         Path reports = config.archiver().reportsDir().toAbsolutePath().normalize();
         try {
             Files.createDirectories(reports);

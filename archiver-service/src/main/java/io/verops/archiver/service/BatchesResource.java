@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.verops.archiver.BundleIndex;
 import io.verops.core.Json;
+import io.verops.core.auth.Role;
 import io.verops.core.operation.Operation;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,8 +25,10 @@ import java.util.Optional;
  * The evidence bundles the archiver wrote: {@code GET /batches} (filtered), {@code GET /batches/{id}} (summary),
  * {@code GET /batches/{id}/report.json|report.csv|report.html} and {@code GET /batches/{id}/bundle} (a zip of the
  * whole bundle). A batch's dry run is the id {@code <batch-id>.dry-run}. Errors are JSON: {@code {"error": "..."}}.
+ * Callers need the {@code reader} role.
  */
 @Path("/batches")
+@RolesAllowed(Role.Names.READER)
 public class BatchesResource {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;

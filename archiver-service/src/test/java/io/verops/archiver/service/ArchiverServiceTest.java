@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.startsWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import io.verops.archiver.BundleVerifier;
 import io.verops.archiver.ServiceBundles;
 import io.verops.core.Json;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = TestCredentials.class, restrictToAnnotatedClass = true)
 class ArchiverServiceTest {
     static final Path REPORTS = Path.of("target/reports").toAbsolutePath();
     static final Path KEYS = Path.of("target/keys").toAbsolutePath();
@@ -47,9 +49,14 @@ class ArchiverServiceTest {
         }
     }
 
+    /** A request with the API key that holds the reader role. */
+    static RequestSpecification asReader() {
+        return given().auth().oauth2(TestCredentials.READER_BOT);
+    }
+
     @Test
     void theListShowsEveryBundleNewestFirstWithItsStatusCountsAndLinks() {
-        given().when().get("/batches").then().statusCode(200).contentType("application/json")
+        asReader().when().get("/batches").then().statusCode(200).contentType("application/json")
                 .body("total", equalTo(3))
                 .body("batches.batch_id", contains("b-svc-2", "b-svc-1", "b-svc-1"))
                 .body("batches.phase", contains("apply", "apply", "dry_run"))
@@ -64,59 +71,59 @@ class ArchiverServiceTest {
 
     @Test
     void theListFiltersByOperationStatusPhaseAndDate() {
-        given().queryParam("operation", OP).when().get("/batches").then().statusCode(200).body("total", equalTo(3));
-        given().queryParam("status", "halted").when().get("/batches").then().statusCode(200)
+        asReader().queryParam("operation", OP).when().get("/batches").then().statusCode(200).body("total", equalTo(3));
+        asReader().queryParam("status", "halted").when().get("/batches").then().statusCode(200)
                 .body("batches.batch_id", contains("b-svc-2"));
-        given().queryParam("phase", "dry_run").when().get("/batches").then().statusCode(200)
+        asReader().queryParam("phase", "dry_run").when().get("/batches").then().statusCode(200)
                 .body("batches.links.self", contains("/batches/b-svc-1.dry-run"));
-        given().queryParam("since", "2026-03-02").when().get("/batches").then().statusCode(200)
+        asReader().queryParam("since", "2026-03-02").when().get("/batches").then().statusCode(200)
                 .body("batches.batch_id", contains("b-svc-2"));
-        given().queryParam("until", "2026-03-01").when().get("/batches").then().statusCode(200)
+        asReader().queryParam("until", "2026-03-01").when().get("/batches").then().statusCode(200)
                 .body("total", equalTo(2));
-        given().queryParam("since", "2026-03-01T10:01:00Z").queryParam("until", "2026-03-01T12:30:00+02:00")
+        asReader().queryParam("since", "2026-03-01T10:01:00Z").queryParam("until", "2026-03-01T12:30:00+02:00")
                 .when().get("/batches").then().statusCode(200).body("batches.phase", contains("apply"));
-        given().queryParam("limit", "1").when().get("/batches").then().statusCode(200)
+        asReader().queryParam("limit", "1").when().get("/batches").then().statusCode(200)
                 .body("total", equalTo(3)).body("count", equalTo(1)).body("batches.batch_id", contains("b-svc-2"));
-        given().queryParam("operation", "user-provisioning").when().get("/batches").then().statusCode(200)
+        asReader().queryParam("operation", "user-provisioning").when().get("/batches").then().statusCode(200)
                 .body("total", equalTo(0));
     }
 
     @Test
     void badFiltersAre400WithAJsonErrorNamingTheParameter() {
-        given().queryParam("status", "done").when().get("/batches").then().statusCode(400)
+        asReader().queryParam("status", "done").when().get("/batches").then().statusCode(400)
                 .contentType("application/json")
                 .body("error", equalTo("status 'done' is not one of succeeded, needs_input, failed, halted, rejected"));
-        given().queryParam("since", "01/03/2026").when().get("/batches").then().statusCode(400)
+        asReader().queryParam("since", "01/03/2026").when().get("/batches").then().statusCode(400)
                 .body("error", startsWith("since '01/03/2026' is neither a date"));
-        given().queryParam("operation", "no-such-op").when().get("/batches").then().statusCode(400)
+        asReader().queryParam("operation", "no-such-op").when().get("/batches").then().statusCode(400)
                 .body("error", startsWith("operation 'no-such-op' is not known (known: "));
-        given().queryParam("phase", "both").when().get("/batches").then().statusCode(400)
+        asReader().queryParam("phase", "both").when().get("/batches").then().statusCode(400)
                 .body("error", equalTo("phase 'both' is not one of dry_run, apply"));
-        given().queryParam("limit", "0").when().get("/batches").then().statusCode(400)
+        asReader().queryParam("limit", "0").when().get("/batches").then().statusCode(400)
                 .body("error", equalTo("limit '0' is not a whole number from 1 to 1000"));
     }
 
     @Test
     void aBatchsSummaryAndItsReportsInEachFormat() throws Exception {
-        given().when().get("/batches/b-svc-1").then().statusCode(200).contentType("application/json")
+        asReader().when().get("/batches/b-svc-1").then().statusCode(200).contentType("application/json")
                 .body("batch_id", equalTo("b-svc-1")).body("operation", equalTo(OP))
                 .body("status", equalTo("failed")).body("counts.succeeded", equalTo(2))
                 .body("approval.actor", equalTo("ops-lead"));
-        byte[] json = given().when().get("/batches/b-svc-1/report.json").then().statusCode(200)
+        byte[] json = asReader().when().get("/batches/b-svc-1/report.json").then().statusCode(200)
                 .contentType("application/json").extract().asByteArray();
         assertThat(json).isEqualTo(Files.readAllBytes(REPORTS.resolve(OP).resolve("b-svc-1/report.json")));
-        given().when().get("/batches/b-svc-1/report").then().statusCode(200).contentType("application/json");
-        String csv = given().when().get("/batches/b-svc-1/report.csv").then().statusCode(200)
+        asReader().when().get("/batches/b-svc-1/report").then().statusCode(200).contentType("application/json");
+        String csv = asReader().when().get("/batches/b-svc-1/report.csv").then().statusCode(200)
                 .contentType(containsString("text/csv")).extract().asString();
         assertThat(csv).isEqualTo(Files.readString(REPORTS.resolve(OP).resolve("b-svc-1/results.csv")))
                 .startsWith("item_id,row,status,");
-        given().when().get("/batches/b-svc-1.dry-run/report.html").then().statusCode(200)
+        asReader().when().get("/batches/b-svc-1.dry-run/report.html").then().statusCode(200)
                 .contentType(containsString("text/html")).body(containsString("<table id=\"items\""));
     }
 
     @Test
     void theBundleZipUnzipsIntoABundleThatVerifies() throws Exception {
-        byte[] zip = given().when().get("/batches/b-svc-1/bundle").then().statusCode(200)
+        byte[] zip = asReader().when().get("/batches/b-svc-1/bundle").then().statusCode(200)
                 .contentType("application/zip")
                 .header("Content-Disposition", equalTo("attachment; filename=\"b-svc-1.zip\""))
                 .extract().asByteArray();
@@ -146,7 +153,7 @@ class ArchiverServiceTest {
     @Test
     void anUnknownBatchIs404WithAJsonError() {
         for (String path : List.of("", "/report", "/report.json", "/report.csv", "/report.html", "/bundle")) {
-            given().when().get("/batches/b-20260101-000000-abcdef" + path)
+            asReader().when().get("/batches/b-20260101-000000-abcdef" + path)
                     .then().statusCode(404)
                     .contentType("application/json")
                     .body("error", equalTo("no evidence bundle for batch 'b-20260101-000000-abcdef' (unknown, or not complete yet)"));
@@ -155,9 +162,9 @@ class ArchiverServiceTest {
 
     @Test
     void anIdThatCouldLeaveTheReportsFolderFindsNothing() {
-        given().when().get("/batches/.hidden/report").then().statusCode(404).contentType("application/json")
+        asReader().when().get("/batches/.hidden/report").then().statusCode(404).contentType("application/json")
                 .body("error", equalTo("no evidence bundle for batch '.hidden' (unknown, or not complete yet)"));
-        given().when().get("/batches/..%2F..%2Fetc/report.json").then().statusCode(404);
+        asReader().when().get("/batches/..%2F..%2Fetc/report.json").then().statusCode(404);
     }
 
     @Test

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.verops.core.BatchIds;
 import io.verops.core.Phase;
+import io.verops.core.auth.Role;
 import io.verops.core.kafka.Publisher;
 import io.verops.core.messages.ControlMessage;
-import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -21,7 +22,8 @@ import java.util.Locale;
 
 /**
  * {@code POST /batches/{id}/approval}: an operator's decision on the apply of a batch whose dry run is done,
- * published on the control topic for the approval coordinator, with the caller as the approver.
+ * published on the control topic for the approval coordinator. Callers need the {@code approver} role; the
+ * approver recorded is the authenticated caller ({@code api-key:ops-lead}, {@code oidc:alice}).
  */
 @Path("/batches/{id}/approval")
 public class ApprovalResource {
@@ -40,10 +42,10 @@ public class ApprovalResource {
     }
 
     @POST
+    @RolesAllowed(Role.Names.APPROVER)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response decide(@PathParam("id") String id, Decision body, @Context SecurityContext security,
-                           @Context HttpServerRequest request) {
+    public Response decide(@PathParam("id") String id, Decision body, @Context SecurityContext security) {
         if (!BatchIds.isValid(id)) {
             throw new ApiException(Response.Status.NOT_FOUND, "no batch '" + id + "'");
         }
@@ -57,10 +59,7 @@ public class ApprovalResource {
             default -> throw new ApiException(Response.Status.BAD_REQUEST, "decision '" + body.decision()
                     + "' is not one of approved, rejected");
         };
-        String actor = security != null && security.getUserPrincipal() != null
-                ? security.getUserPrincipal().getName()
-                : "unauthenticated HTTP caller at " + (request == null || request.remoteAddress() == null ? "unknown"
-                        : request.remoteAddress().host());
+        String actor = security.getUserPrincipal().getName();
         Publisher publisher = runtime.publisher();
         if (publisher == null) {
             throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "the service is starting; try again");

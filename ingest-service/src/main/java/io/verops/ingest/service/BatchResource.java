@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.verops.core.BatchIds;
 import io.verops.core.Phase;
+import io.verops.core.auth.Role;
 import io.verops.core.operation.Operation;
 import io.verops.ingest.BatchFormat;
 import io.verops.ingest.BatchInput;
 import io.verops.ingest.BatchPlan;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -21,7 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code POST /batches}: a batch in, planned and published by the ingest stage, as {@code verops run} does: its
- * items go to the dry run first; the apply follows an approval on the control topic.
+ * items go to the dry run first; the apply follows an approval on the control topic. Callers need the
+ * {@code submitter} role.
  */
 @Path("/batches")
 public class BatchResource {
@@ -32,6 +35,7 @@ public class BatchResource {
     }
 
     @POST
+    @RolesAllowed(Role.Names.SUBMITTER)
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(@QueryParam("operation") String operation, @QueryParam("batch_id") String batchId,

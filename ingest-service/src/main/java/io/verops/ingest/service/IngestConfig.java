@@ -38,9 +38,12 @@ public interface IngestConfig {
         int maxAcceptedEventBytes();
     }
 
+    AuthConfig auth();
+
     /** Every problem of the configuration, each naming the key and the fix. */
     default List<String> problems() {
         List<String> problems = new ArrayList<>(kafka().problems());
+        problems.addAll(auth().settings().problems());
         if (!Files.isDirectory(operationsDir())) {
             problems.add("verops.operations-dir: " + operationsDir().toAbsolutePath().normalize()
                     + " is not a folder (set verops.home to the folder holding operations/, or verops.operations-dir)");

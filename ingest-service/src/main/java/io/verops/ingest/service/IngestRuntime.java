@@ -2,6 +2,7 @@ package io.verops.ingest.service;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.verops.core.auth.AuthSettings;
 import io.verops.core.kafka.KafkaSettings;
 import io.verops.core.kafka.Publisher;
 import io.verops.core.kafka.StageLoop;
@@ -47,6 +48,9 @@ public class IngestRuntime {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid configuration:\n  - " + String.join("\n  - ", problems));
         }
+        AuthSettings auth = config.auth().settings();
+        auth.warnings().forEach(w -> LOG.warn("ingest: {}", w));
+        LOG.info("ingest: {}", auth.summary());
         Path operations = config.operationsDir().toAbsolutePath().normalize();
         catalog = OperationCatalog.load(operations);
         KafkaSettings settings = config.kafka().settings();

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.startsWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import io.verops.core.Json;
 import io.verops.core.Topics;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = TestCredentials.class, restrictToAnnotatedClass = true)
 class IngestServiceTest {
     private static final String USERS = """
             email,role,team
@@ -41,7 +43,7 @@ class IngestServiceTest {
 
     @Test
     void aCsvBatchIsAcceptedAndItsItemsLandOnTheItemsTopic() {
-        given().contentType("text/csv; charset=utf-8").body(USERS)
+        asOpsLead().contentType("text/csv; charset=utf-8").body(USERS)
                 .queryParam("operation", "user-provisioning").queryParam("batch_id", "b-http-accepted")
                 .when().post("/batches")
                 .then().statusCode(202)
@@ -64,7 +66,7 @@ class IngestServiceTest {
 
     @Test
     void aJsonLinesBatchIsAcceptedToo() {
-        given().contentType("application/x-ndjson")
+        asOpsLead().contentType("application/x-ndjson")
                 .body("{\"email\":\"carol@example.com\",\"role\":\"viewer\",\"team\":\"ops\"}\n"
                         .getBytes(StandardCharsets.UTF_8))
                 .queryParam("operation", "user-provisioning")
@@ -77,7 +79,7 @@ class IngestServiceTest {
     @Test
     void aRefusedBatchIs422AndPublishesNothing() {
         long before = endOffsetSum(Topics.withDefaultPrefix().items());
-        given().contentType("text/csv").body("email,role,team,shoe_size\nalice@example.com,admin,platform,42\n")
+        asOpsLead().contentType("text/csv").body("email,role,team,shoe_size\nalice@example.com,admin,platform,42\n")
                 .queryParam("operation", "user-provisioning")
                 .when().post("/batches")
                 .then().statusCode(422)
@@ -89,7 +91,7 @@ class IngestServiceTest {
 
     @Test
     void anUnsupportedContentTypeIs415WithAJsonError() {
-        given().contentType("text/plain").body(USERS).queryParam("operation", "user-provisioning")
+        asOpsLead().contentType("text/plain").body(USERS).queryParam("operation", "user-provisioning")
                 .when().post("/batches")
                 .then().statusCode(415)
                 .contentType("application/json")
@@ -99,7 +101,7 @@ class IngestServiceTest {
 
     @Test
     void anUnknownOperationIs404WithAJsonError() {
-        given().contentType("text/csv").body(USERS).queryParam("operation", "no-such-operation")
+        asOpsLead().contentType("text/csv").body(USERS).queryParam("operation", "no-such-operation")
                 .when().post("/batches")
                 .then().statusCode(404)
                 .contentType("application/json")
@@ -109,7 +111,7 @@ class IngestServiceTest {
 
     @Test
     void anInvalidBatchIdIs400() {
-        given().contentType("text/csv").body(USERS)
+        asOpsLead().contentType("text/csv").body(USERS)
                 .queryParam("operation", "user-provisioning").queryParam("batch_id", "../etc")
                 .when().post("/batches")
                 .then().statusCode(400)
@@ -117,12 +119,12 @@ class IngestServiceTest {
     }
 
     @Test
-    void anApprovalIsPublishedOnTheControlTopicWithTheCallerAsApprover() {
-        given().contentType("application/json").body("{\"decision\":\"approved\",\"reason\":\"dry run checked\"}")
+    void anApprovalIsPublishedOnTheControlTopicWithTheAuthenticatedKeyAsApprover() {
+        asOpsLead().contentType("application/json").body("{\"decision\":\"approved\",\"reason\":\"dry run checked\"}")
                 .when().post("/batches/b-http-approved/approval")
                 .then().statusCode(202)
                 .body("decision", equalTo("approved"))
-                .body("actor", startsWith("unauthenticated HTTP caller at "));
+                .body("actor", equalTo("api-key:ops-lead"));
         List<JsonNode> control = readAll(Topics.withDefaultPrefix().control()).stream()
                 .map(r -> Json.mapper().valueToTree(parse(r.value())))
                 .map(JsonNode.class::cast)
@@ -131,8 +133,9 @@ class IngestServiceTest {
         assertThat(control).hasSize(1);
         assertThat(control.get(0).path("type").asText()).isEqualTo("approved");
         assertThat(control.get(0).path("reason").asText()).isEqualTo("dry run checked");
+        assertThat(control.get(0).path("actor").asText()).isEqualTo("api-key:ops-lead");
 
-        given().contentType("application/json").body("{\"decision\":\"maybe\"}")
+        asOpsLead().contentType("application/json").body("{\"decision\":\"maybe\"}")
                 .when().post("/batches/b-http-approved/approval")
                 .then().statusCode(400).body("error", containsString("not one of approved, rejected"));
     }
@@ -172,7 +175,12 @@ class IngestServiceTest {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
-    private static Object parse(String json) {
+    /** A request with the API key that holds the submitter and approver roles. */
+    static RequestSpecification asOpsLead() {
+        return given().auth().oauth2(TestCredentials.OPS_LEAD);
+    }
+
+    static Object parse(String json) {
         try {
             return Json.mapper().readTree(json);
         } catch (Exception e) {
@@ -181,7 +189,7 @@ class IngestServiceTest {
     }
 
     /** Every record of a topic, up to its end offsets as they are now. */
-    private static List<ConsumerRecord<String, String>> readAll(String topic) {
+    static List<ConsumerRecord<String, String>> readAll(String topic) {
         try (KafkaConsumer<String, String> consumer = consumer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
