@@ -93,13 +93,40 @@ public final class ExecutorStage {
                     ExecutionRecord.State.STARTED, executorId, clock.instant(), null);
             Publisher.await(List.of(publisher.send(publisher.settings().topics().executions(), key, started)));
             state.remember(started);
-            result = execute(item);
+            result = executeOrReport(item);
         }
         publishResult(result);
         ExecutionRecord finished = new ExecutionRecord(item.batchId(), item.itemId(), item.phase(),
                 ExecutionRecord.State.FINISHED, executorId, clock.instant(), result);
         Publisher.await(List.of(publisher.send(publisher.settings().topics().executions(), key, finished)));
         state.remember(finished);
+    }
+
+    /**
+     * Runs the item; when the executor itself cannot (codex will not start, its work folder cannot be written), the
+     * item still gets a result, so its batch completes: a dry run fails with the reason, an apply ends
+     * indeterminate (whether its target changed is not known). A stop's interruption is passed on: the item is
+     * redelivered.
+     */
+    private ResultMessage executeOrReport(ItemMessage item) throws InterruptedException {
+        try {
+            return execute(item);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("stopped while running item " + item.itemId());
+            }
+            String reason = "the executor could not run the item: " + e.getMessage();
+            LOG.error("item {} of batch {} ({}): {}", item.itemId(), item.batchId(), item.phase().wire(), reason, e);
+            if (item.phase() == Phase.APPLY) {
+                return ResultMessage.indeterminate(item, reason + "; check the target before running this item again",
+                        clock.instant());
+            }
+            Instant now = clock.instant();
+            return new ResultMessage(item.batchId(), item.operation(), item.itemId(), item.row(), item.phase(), 0,
+                    false, null, null, reason, Usage.ZERO, 0, now, now, 0, null, null);
+        }
     }
 
     private void publishResult(ResultMessage result) {
