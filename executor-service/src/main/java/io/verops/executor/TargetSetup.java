@@ -41,7 +41,8 @@ public final class TargetSetup {
         }
         Files.createDirectories(db.getParent());
         if (op.target().setupSql() != null) {
-            Process p = new ProcessBuilder("sqlite3", db.toString())
+            // another executor may be setting up the same database at this moment: wait for its lock
+            Process p = new ProcessBuilder("sqlite3", "-cmd", ".timeout 30000", db.toString())
                     .redirectInput(op.target().setupSql().toFile())
                     .redirectErrorStream(true)
                     .start();
