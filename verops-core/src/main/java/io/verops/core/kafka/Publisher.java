@@ -1,10 +1,15 @@
 package io.verops.core.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.verops.core.Json;
 import io.verops.core.messages.ItemMessage;
 import io.verops.core.schema.ItemCheck;
 import io.verops.core.schema.MessageSchemas;
+import io.verops.core.tracing.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +27,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Produces verops messages: each is checked against its topic's schema first, serialised as JSON, and sent
- * with CloudEvents-style headers by an idempotent producer ({@code acks=all}). Thread-safe.
+ * with CloudEvents-style headers and the W3C trace context of its producer span ({@code traceparent}) by an
+ * idempotent producer ({@code acks=all}). Thread-safe.
  */
 public final class Publisher implements AutoCloseable {
     private static final String ITEMS = "items";
@@ -31,6 +37,7 @@ public final class Publisher implements AutoCloseable {
     private static final byte[] SPEC_VERSION = bytes("1.0");
     private static final byte[] CONTENT_TYPE = bytes("application/json");
     private final java.util.Map<String, byte[]> typeHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, String> sendSpanNames = new java.util.concurrent.ConcurrentHashMap<>();
     private final byte[] sourceHeader;
     private final KafkaProducer<String, String> producer;
     private final KafkaSettings settings;
@@ -108,7 +115,37 @@ public final class Publisher implements AutoCloseable {
         headers.add("ce_source", sourceHeader);
         headers.add("ce_time", bytes(Instant.now().toString()));
         headers.add("content-type", CONTENT_TYPE);
-        return producer.send(new ProducerRecord<>(topic, null, key, payload, headers));
+        // a producer span per record, child of whatever the caller is doing; its context travels in the headers
+        Span span = Tracing.tracer().spanBuilder(sendSpanNames.computeIfAbsent(topic, t -> "send " + t))
+                .setSpanKind(SpanKind.PRODUCER).startSpan();
+        boolean recording = span.isRecording();
+        if (recording) {
+            span.setAttribute(Tracing.MESSAGING_SYSTEM, "kafka");
+            span.setAttribute(Tracing.DESTINATION, topic);
+            span.setAttribute(Tracing.OPERATION_TYPE, "send");
+            span.setAttribute(Tracing.OPERATION_NAME, "send");
+            span.setAttribute(Tracing.MESSAGING_OPERATION, "publish");
+            if (key != null) {
+                span.setAttribute(Tracing.MESSAGE_KEY, key);
+            }
+        }
+        Tracing.inject(Context.current().with(span), headers);
+        try {
+            return producer.send(new ProducerRecord<>(topic, null, key, payload, headers), recording ? (md, e) -> {
+                if (e != null) {
+                    span.recordException(e);
+                    span.setStatus(StatusCode.ERROR, e.toString());
+                } else {
+                    span.setAttribute(Tracing.PARTITION, Integer.toString(md.partition()));
+                    span.setAttribute(Tracing.OFFSET, md.offset());
+                }
+                span.end();
+            } : null);
+        } finally {
+            if (!recording) {
+                span.end();
+            }
+        }
     }
 
     /** Sends all and waits until the broker has every one of them. */

@@ -1,9 +1,16 @@
 package io.verops.core.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.verops.core.Json;
 import io.verops.core.messages.DeadLetter;
 import io.verops.core.schema.MessageSchemas;
+import io.verops.core.tracing.LogContext;
+import io.verops.core.tracing.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +44,7 @@ import org.slf4j.LoggerFactory;
  * part in its group). A bad record never stops the loop. With one worker, records are handled in the order read.
  * A handler that refuses a record throws {@link RecordRefusedException}: its message is the dead letter's reason
  * as it is; any other exception is an unexpected failure, dead-lettered as {@code stage <name> failed: <exception>}.
+ * Each record is handled in a consumer span of its trace (see {@link #process}).
  */
 public final class StageLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageLoop.class);
@@ -60,6 +68,9 @@ public final class StageLoop implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Finished> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
     private volatile ProgressListener progress;
+    /** Per partition of a replaying loop: the offset its group had committed when it was assigned. */
+    private final Map<TopicPartition, Long> replayedBelow = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> processSpanNames = new java.util.concurrent.ConcurrentHashMap<>();
     /** Set by a graceful stop: no record is taken any more; those running may finish. */
     private volatile boolean draining;
 
@@ -131,6 +142,17 @@ public final class StageLoop implements AutoCloseable {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     if (replayFromStart) {
+                        // what lies below the group's committed offsets was handled before: read again, not traced
+                        try {
+                            consumer.committed(new java.util.HashSet<>(partitions)).forEach((tp, o) -> {
+                                if (o != null) {
+                                    replayedBelow.put(tp, o.offset());
+                                }
+                            });
+                        } catch (Exception e) {
+                            LOG.debug("stage {}: committed offsets not read ({}); replayed records are traced", name,
+                                    e.toString());
+                        }
                         consumer.seekToBeginning(partitions);
                     }
                 }
@@ -362,12 +384,52 @@ public final class StageLoop implements AutoCloseable {
         return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
-    /** Handles one record; false when a stop cut it short (it is then redelivered), true when it is done. */
+    /**
+     * Handles one record; false when a stop cut it short (it is then redelivered), true when it is done. The handler
+     * runs inside a consumer span whose parent is the trace context of the record's headers (the producer's span),
+     * so that what it publishes continues the record's trace, and with the trace, span, batch and item ids in the
+     * logging context. A record a replaying loop reads again (below where its group had committed) gets no new span:
+     * its handler runs in the record's own context.
+     */
     private boolean process(ConsumerRecord<String, String> r, IncomingRecord in) {
+        Context parent = Tracing.extract(in.headers());
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        boolean replay = r.offset() < replayedBelow.getOrDefault(tp, -1L);
+        Span span = replay ? Span.fromContext(parent) : Tracing.tracer()
+                .spanBuilder(processSpanNames.computeIfAbsent(r.topic(), t -> "process " + t))
+                .setParent(parent).setSpanKind(SpanKind.CONSUMER).startSpan();
+        if (!replay && span.isRecording()) {
+            span.setAttribute(Tracing.MESSAGING_SYSTEM, "kafka");
+            span.setAttribute(Tracing.DESTINATION, r.topic());
+            span.setAttribute(Tracing.OPERATION_TYPE, "process");
+            span.setAttribute(Tracing.OPERATION_NAME, "process");
+            span.setAttribute(Tracing.MESSAGING_OPERATION, "process");
+            span.setAttribute(Tracing.PARTITION, Integer.toString(r.partition()));
+            span.setAttribute(Tracing.OFFSET, r.offset());
+            span.setAttribute(Tracing.CONSUMER_GROUP, groupId);
+            if (r.key() != null) {
+                span.setAttribute(Tracing.MESSAGE_KEY, r.key());
+            }
+            String batch = in.json().path("batch_id").asText(null);
+            if (batch != null) {
+                span.setAttribute(Tracing.BATCH_ID, batch);
+            }
+        }
+        try (Scope scope = parent.with(span).makeCurrent(); LogContext log = LogContext.of(span, in.json())) {
+            return handle(r, in, span);
+        } finally {
+            if (!replay) {
+                span.end();
+            }
+        }
+    }
+
+    private boolean handle(ConsumerRecord<String, String> r, IncomingRecord in, Span span) {
         try {
             handler.handle(in);
             return true;
         } catch (RecordRefusedException e) {
+            span.setStatus(StatusCode.ERROR, "refused: " + e.getMessage());
             deadLetter(r, e.getMessage());
             return true;
         } catch (Exception e) {
@@ -376,6 +438,8 @@ public final class StageLoop implements AutoCloseable {
                         r.partition(), r.offset());
                 return false;
             }
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, e.toString());
             LOG.error("stage {}: record {}-{}@{} failed: {}", name, r.topic(), r.partition(), r.offset(), e.toString(), e);
             deadLetter(r, "stage " + name + " failed: " + e);
             return true;
@@ -386,7 +450,11 @@ public final class StageLoop implements AutoCloseable {
         LOG.warn("stage {}: dead-lettering {}-{}@{}: {}", name, r.topic(), r.partition(), r.offset(), reason);
         DeadLetter dl = new DeadLetter(r.topic(), r.partition(), r.offset(), r.key(), reason,
                 r.value() == null ? null : truncate(r.value(), 100_000), Instant.now());
-        Publisher.await(List.of(deadLetters.send(settings.topics().deadLetter(), r.key(), dl)));
+        // in the record's trace: the dead letter's producer span is a child of the handling or of the record's own
+        Context context = Span.current().getSpanContext().isValid() ? Context.current() : Tracing.extract(r.headers());
+        try (Scope scope = context.makeCurrent()) {
+            Publisher.await(List.of(deadLetters.send(settings.topics().deadLetter(), r.key(), dl)));
+        }
     }
 
     private static String truncate(String s, int max) {
