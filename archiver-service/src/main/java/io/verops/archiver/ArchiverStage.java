@@ -1,5 +1,9 @@
 package io.verops.archiver;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.verops.core.ItemStatus;
 import io.verops.core.Json;
 import io.verops.core.Topics;
@@ -12,6 +16,7 @@ import io.verops.core.messages.AuditMessage;
 import io.verops.core.messages.BatchEvent;
 import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.VerdictMessage;
+import io.verops.core.tracing.Tracing;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -53,6 +58,8 @@ public final class ArchiverStage implements AutoCloseable {
     /** Complete batches waiting for the loop to read audit and control up to these offsets. */
     private final Map<String, Map<TopicPartition, Long>> waiting = new LinkedHashMap<>();
     private final Map<String, Instant> retryAfter = new HashMap<>();
+    /** Per open batch and phase: the span contexts of its items' verdicts, which the bundle's span links to. */
+    private final Map<String, List<SpanContext>> itemTraces = new HashMap<>();
     private EndOffsets endOffsets;
     private SigningKey key;
 
@@ -114,6 +121,7 @@ public final class ArchiverStage implements AutoCloseable {
                 done.add(key);
                 open.remove(key);
                 waiting.remove(key);
+                itemTraces.remove(key);
                 return;
             }
             if (done.contains(key)) {
@@ -127,6 +135,10 @@ public final class ArchiverStage implements AutoCloseable {
                 return;
             }
             assembly(key, v.batchId()).verdict(v);
+            SpanContext item = Span.current().getSpanContext();
+            if (item.isValid()) {
+                itemTraces.computeIfAbsent(key, k -> new ArrayList<>()).add(item);
+            }
         } else if (record.topic().equals(topics.audit())) {
             AuditMessage a = Json.convert(record.json(), AuditMessage.class);
             key = key(a.batchId(), a.phase() == null ? "apply" : a.phase().wire());
@@ -192,8 +204,32 @@ public final class ArchiverStage implements AutoCloseable {
 
     private void complete(String key, BatchAssembly b) throws Exception {
         BatchEvent acc = b.accepted();
+        // batch-level work: a trace of its own, linked to the traces of the items it archives
+        var builder = Tracing.tracer().spanBuilder("write bundle").setNoParent();
+        for (SpanContext item : itemTraces.getOrDefault(key, List.of())) {
+            builder.addLink(item);
+        }
+        Span span = builder.startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(Tracing.BATCH_ID, acc.batchId());
+            span.setAttribute(Tracing.OPERATION, acc.operation());
+            span.setAttribute(Tracing.PHASE, acc.phase().wire());
+        }
+        try (Scope scope = span.makeCurrent()) {
+            write(key, b, acc);
+        } catch (Exception e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, e.toString());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private void write(String key, BatchAssembly b, BatchEvent acc) throws Exception {
         BatchReport report = b.report(clock.instant());
         Path dir = BundleWriter.write(reports, b, clock.instant(), context, signingKey(), observer);
+        Span.current().setAttribute("verops.bundle", dir.getFileName().toString());
         LOG.info("batch {} ({}): bundle in {}", acc.batchId(), acc.phase().wire(), dir);
         io.verops.core.metrics.VeropsMetrics.batch(acc.operation(), acc.phase(), "completed");
         Map<String, Integer> counts = new HashMap<>();
@@ -209,6 +245,7 @@ public final class ArchiverStage implements AutoCloseable {
         done.add(key);
         open.remove(key);
         waiting.remove(key);
+        itemTraces.remove(key);
     }
 
     /** The signing key, loaded (or created) on first use. */

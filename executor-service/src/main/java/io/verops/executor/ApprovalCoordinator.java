@@ -1,5 +1,9 @@
 package io.verops.executor;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.verops.core.ItemStatus;
 import io.verops.core.Json;
 import io.verops.core.Phase;
@@ -13,6 +17,7 @@ import io.verops.core.messages.ItemMessage;
 import io.verops.core.messages.VerdictMessage;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.core.tracing.Tracing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +62,7 @@ public final class ApprovalCoordinator {
         ControlMessage decision;
         ControlMessage halt;
         final Map<String, VerdictMessage> dryVerdicts = new HashMap<>();
+        final Map<String, SpanContext> dryTraces = new HashMap<>();
     }
 
     public synchronized void handle(IncomingRecord record) {
@@ -80,6 +86,11 @@ public final class ApprovalCoordinator {
             batchId = v.batchId();
             if (v.phase() == Phase.DRY_RUN) {
                 state(batchId).dryVerdicts.put(v.itemId(), v);
+                // the item's trace: its apply is released in it, so that one trace follows the item through both phases
+                SpanContext trace = Span.current().getSpanContext();
+                if (trace.isValid()) {
+                    state(batchId).dryTraces.put(v.itemId(), trace);
+                }
             }
         } else {
             ControlMessage c = Json.convert(record.json(), ControlMessage.class);
@@ -164,7 +175,19 @@ public final class ApprovalCoordinator {
         Publisher.await(sent);
         sent.clear();
         for (ItemMessage m : messages) {
-            sent.add(publisher.send(topics.items(), m.key(), m));
+            SpanContext trace = s.dryTraces.get(m.itemId());
+            Context parent = trace == null ? Context.root() : Context.root().with(Span.wrap(trace));
+            Span span = Tracing.tracer().spanBuilder("release apply").setParent(parent).startSpan();
+            if (span.isRecording()) {
+                span.setAttribute(Tracing.BATCH_ID, batchId);
+                span.setAttribute(Tracing.ITEM_ID, m.itemId());
+                span.setAttribute("verops.approval.decision", approval.decision());
+            }
+            try (Scope scope = span.makeCurrent()) {
+                sent.add(publisher.send(topics.items(), m.key(), m));
+            } finally {
+                span.end();
+            }
         }
         Publisher.await(sent);
         io.verops.core.metrics.VeropsMetrics.batch(dry.operation(), Phase.APPLY, "accepted");

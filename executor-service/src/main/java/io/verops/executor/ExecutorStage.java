@@ -1,6 +1,10 @@
 package io.verops.executor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.verops.core.Json;
 import io.verops.core.Phase;
 import io.verops.core.kafka.IncomingRecord;
@@ -14,6 +18,7 @@ import io.verops.core.messages.Usage;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.Redactor;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.core.tracing.Tracing;
 import io.verops.executor.hooks.Hooks;
 import io.verops.executor.internal.CodexProcess;
 import io.verops.executor.internal.CodexRun;
@@ -26,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Future;
@@ -69,6 +75,28 @@ public final class ExecutorStage {
      */
     public void handle(IncomingRecord record) throws Exception {
         ItemMessage item = Json.convert(record.json(), ItemMessage.class);
+        Span span = Tracing.tracer().spanBuilder("execute item").startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(Tracing.BATCH_ID, item.batchId());
+            span.setAttribute(Tracing.ITEM_ID, item.itemId());
+            span.setAttribute(Tracing.OPERATION, item.operation());
+            span.setAttribute(Tracing.PHASE, item.phase().wire());
+        }
+        try (Scope scope = span.makeCurrent()) {
+            ResultMessage result = handle(item);
+            span.setAttribute(Tracing.STATUS, result.skipped() != null ? "skipped" : result.indeterminate() != null
+                    ? "indeterminate" : result.failure() != null ? "failure" : "finished");
+            span.setAttribute("verops.attempts", result.attempts());
+        } catch (Exception e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, e.toString());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private ResultMessage handle(ItemMessage item) throws Exception {
         Operation op = catalog.require(item.operation());
         state.catchUp();
         String key = ExecutionRecord.key(item.batchId(), item.itemId(), item.phase());
@@ -79,7 +107,7 @@ public final class ExecutorStage {
             LOG.info("item {} of batch {} ({}) already finished; publishing its recorded result again", item.itemId(),
                     item.batchId(), item.phase().wire());
             publishResult(previous.get().result());
-            return;
+            return previous.get().result();
         }
         var halt = state.halt(item.batchId());
         if (halt.isPresent()) {
@@ -100,6 +128,7 @@ public final class ExecutorStage {
                 ExecutionRecord.State.FINISHED, executorId, clock.instant(), result);
         Publisher.await(List.of(publisher.send(publisher.settings().topics().executions(), key, finished)));
         state.remember(finished);
+        return result;
     }
 
     /**
@@ -154,62 +183,92 @@ public final class ExecutorStage {
         List<Future<RecordMetadata>> audit = new ArrayList<>();
         while (true) {
             attempt++;
-            Path attemptDir = itemDir.resolve("attempt-" + attempt);
-            Path workspace = attemptDir.resolve("workspace");
-            Path codexHome = attemptDir.resolve("codex-home");
-            Files.createDirectories(workspace);
-            Files.createDirectories(codexHome);
-            Path lastMessage = attemptDir.resolve("last-message.txt");
-            List<String> argv = new ArrayList<>(CodexCommand.argv(settings.codexBinary(), op, item.phase(),
-                    settings.endpoint(), workspace, lastMessage, db == null ? List.of() : List.of(db.getParent()), prompt));
-            // the hooks that gate every tool call go in before the "--" that ends the options
-            Path decisionsLog = attemptDir.resolve("hook-decisions.jsonl");
-            argv.addAll(argv.size() - 2, Hooks.install(codexHome, op, item.phase(), decisionsLog));
-            Map<String, String> env = new HashMap<>();
-            env.put("CODEX_HOME", codexHome.toString());
-            env.put("NO_COLOR", "1");
-            // a home of the attempt's own: no login profile of the machine's user runs in codex's shells and hooks
-            env.put("HOME", codexHome.toString());
-            Duration limit = settings.timeoutFor(op);
-            run = CodexProcess.run(argv, env, attemptDir, lastMessage, limit);
-            codexMillis += run.millis();
-            VeropsMetrics.agentRun(op.name(), item.phase(), Duration.ofMillis(run.millis()));
-            analysis = RunAnalysis.of(run, (int) limit.toSeconds());
-            usage = usage.plus(analysis.usage());
-            for (JsonNode event : run.events()) {
-                AuditMessage a = new AuditMessage(item.batchId(), op.name(), item.itemId(), item.phase(), attempt,
-                        seq++, "codex", redact.json(event), clock.instant());
-                audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), a));
-            }
-            decisions = Hooks.decisions(decisionsLog).stream().map(redact::json).toList();
-            for (JsonNode d : decisions) {
-                if ("verops.hook.blocked".equals(d.path("type").asText())) {
-                    VeropsMetrics.blockedCommand(op.name());
+            Span attemptSpan = Tracing.tracer().spanBuilder("attempt " + attempt)
+                    .setAttribute(Tracing.ATTEMPT, attempt).startSpan();
+            try (Scope attemptScope = attemptSpan.makeCurrent()) {
+                Path attemptDir = itemDir.resolve("attempt-" + attempt);
+                Path workspace = attemptDir.resolve("workspace");
+                Path codexHome = attemptDir.resolve("codex-home");
+                Files.createDirectories(workspace);
+                Files.createDirectories(codexHome);
+                Path lastMessage = attemptDir.resolve("last-message.txt");
+                List<String> argv = new ArrayList<>(CodexCommand.argv(settings.codexBinary(), op, item.phase(),
+                        settings.endpoint(), workspace, lastMessage, db == null ? List.of() : List.of(db.getParent()), prompt));
+                // the hooks that gate every tool call go in before the "--" that ends the options
+                Path decisionsLog = attemptDir.resolve("hook-decisions.jsonl");
+                argv.addAll(argv.size() - 2, Hooks.install(codexHome, op, item.phase(), decisionsLog));
+                Map<String, String> env = new HashMap<>();
+                env.put("CODEX_HOME", codexHome.toString());
+                env.put("NO_COLOR", "1");
+                // a home of the attempt's own: no login profile of the machine's user runs in codex's shells and hooks
+                env.put("HOME", codexHome.toString());
+                Duration limit = settings.timeoutFor(op);
+                // the codex process is a span of its own; TRACEPARENT makes codex's spans its children when codex exports
+                Span codexSpan = Tracing.tracer().spanBuilder("codex exec").setSpanKind(SpanKind.CLIENT).startSpan();
+                Tracing.carrier(codexSpan.getSpanContext()).forEach((k, v) -> env.put(k.toUpperCase(Locale.ROOT), v));
+                try {
+                    run = CodexProcess.run(argv, env, attemptDir, lastMessage, limit);
+                    if (codexSpan.isRecording()) {
+                        codexSpan.setAttribute("process.command", "codex exec");
+                        codexSpan.setAttribute("verops.sandbox", item.phase() == Phase.DRY_RUN ? "read-only" : op.sandbox());
+                        codexSpan.setAttribute("verops.codex.events", run.events().size());
+                        if (run.exitCode() != null) {
+                            codexSpan.setAttribute("process.exit.code", run.exitCode());
+                        }
+                        if (run.timedOut()) {
+                            codexSpan.setStatus(StatusCode.ERROR, "timeout after " + limit.toSeconds() + " s");
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    codexSpan.recordException(e);
+                    codexSpan.setStatus(StatusCode.ERROR, e.toString());
+                    throw e;
+                } finally {
+                    codexSpan.end();
                 }
+                codexMillis += run.millis();
+                VeropsMetrics.agentRun(op.name(), item.phase(), Duration.ofMillis(run.millis()));
+                analysis = RunAnalysis.of(run, (int) limit.toSeconds());
+                usage = usage.plus(analysis.usage());
+                for (JsonNode event : run.events()) {
+                    AuditMessage a = new AuditMessage(item.batchId(), op.name(), item.itemId(), item.phase(), attempt,
+                            seq++, "codex", redact.json(event), clock.instant());
+                    audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), a));
+                }
+                decisions = Hooks.decisions(decisionsLog).stream().map(redact::json).toList();
+                for (JsonNode d : decisions) {
+                    if ("verops.hook.blocked".equals(d.path("type").asText())) {
+                        VeropsMetrics.blockedCommand(op.name());
+                    }
+                    audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
+                            item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", d, clock.instant())));
+                }
+                if (analysis.finished()) {
+                    break;
+                }
+                attemptSpan.setStatus(StatusCode.ERROR, redact.text(analysis.failure()));
+                if (firstFailure == null) {
+                    firstFailure = analysis.failure();
+                }
+                if (!analysis.retryAllowed(attempt, item.phase() == Phase.APPLY, op.apply().idempotent())) {
+                    break;
+                }
+                Duration wait = backoff(op, attempt);
+                var retry = Json.mapper().createObjectNode();
+                retry.put("type", "verops.retry");
+                retry.put("attempt", attempt);
+                retry.put("reason", redact.text(analysis.failure()));
+                retry.put("backoff_ms", wait.toMillis());
                 audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
-                        item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", d, clock.instant())));
+                        item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", retry, clock.instant())));
+                LOG.info("item {} of batch {}: transient failure ({}), retrying once in {} ms", item.itemId(),
+                        item.batchId(), redact.text(analysis.failure()), wait.toMillis());
+                VeropsMetrics.retry(op.name(), item.phase());
+                attemptSpan.addEvent("verops.retry");
+                Thread.sleep(wait.toMillis());
+            } finally {
+                attemptSpan.end();
             }
-            if (analysis.finished()) {
-                break;
-            }
-            if (firstFailure == null) {
-                firstFailure = analysis.failure();
-            }
-            if (!analysis.retryAllowed(attempt, item.phase() == Phase.APPLY, op.apply().idempotent())) {
-                break;
-            }
-            Duration wait = backoff(op, attempt);
-            var retry = Json.mapper().createObjectNode();
-            retry.put("type", "verops.retry");
-            retry.put("attempt", attempt);
-            retry.put("reason", redact.text(analysis.failure()));
-            retry.put("backoff_ms", wait.toMillis());
-            audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
-                    item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", retry, clock.instant())));
-            LOG.info("item {} of batch {}: transient failure ({}), retrying once in {} ms", item.itemId(),
-                    item.batchId(), redact.text(analysis.failure()), wait.toMillis());
-            VeropsMetrics.retry(op.name(), item.phase());
-            Thread.sleep(wait.toMillis());
         }
         VeropsMetrics.tokens(op.name(), usage);
         Publisher.await(audit);

@@ -1,11 +1,15 @@
 package io.verops.ingest;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Scope;
 import io.verops.core.Phase;
 import io.verops.core.kafka.Publisher;
 import io.verops.core.kafka.TopicSetup;
 import io.verops.core.messages.ItemMessage;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.core.tracing.Tracing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,12 +89,38 @@ public final class IngestStage {
                     + " bytes of one batch-events message; split the batch (about " + count(fit)
                     + " rows of this batch fit in one)");
         }
-        Publisher.await(List.of(publisher.send(accepted)));
-        List<Future<RecordMetadata>> sent = new ArrayList<>(plan.items().size());
-        for (ItemMessage item : plan.items()) {
-            sent.add(publisher.send(topics.items(), item.key(), item));
+        // the batch's own span (child of whatever submitted it: an HTTP request, a batches-topic record); each item
+        // starts a trace of its own, linked to it, that follows the item to the archiver
+        Span batch = Tracing.tracer().spanBuilder("ingest batch").startSpan();
+        if (batch.isRecording()) {
+            batch.setAttribute(Tracing.BATCH_ID, plan.batchId());
+            batch.setAttribute(Tracing.OPERATION, plan.accepted().operation());
+            batch.setAttribute(Tracing.PHASE, plan.accepted().phase().wire());
+            batch.setAttribute("verops.rows", plan.totalRows());
+            batch.setAttribute("verops.items", plan.items().size());
         }
-        Publisher.await(sent);
+        try (Scope scope = batch.makeCurrent()) {
+            Publisher.await(List.of(publisher.send(accepted)));
+            SpanContext batchContext = batch.getSpanContext();
+            List<Future<RecordMetadata>> sent = new ArrayList<>(plan.items().size());
+            for (ItemMessage item : plan.items()) {
+                Span span = Tracing.tracer().spanBuilder("ingest item").setNoParent().addLink(batchContext).startSpan();
+                if (span.isRecording()) {
+                    span.setAttribute(Tracing.BATCH_ID, item.batchId());
+                    span.setAttribute(Tracing.ITEM_ID, item.itemId());
+                    span.setAttribute(Tracing.OPERATION, item.operation());
+                    span.setAttribute("verops.row", item.row());
+                }
+                try (Scope s = span.makeCurrent()) {
+                    sent.add(publisher.send(topics.items(), item.key(), item));
+                } finally {
+                    span.end();
+                }
+            }
+            Publisher.await(sent);
+        } finally {
+            batch.end();
+        }
         io.verops.core.metrics.VeropsMetrics.batch(plan.accepted().operation(), plan.accepted().phase(), "accepted");
         LOG.info("batch {} of {} accepted: {} rows, {} items to run, {} not executed; accepted event of {} bytes",
                 plan.batchId(), plan.accepted().operation(), plan.totalRows(), plan.items().size(),

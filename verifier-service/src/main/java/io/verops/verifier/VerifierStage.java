@@ -1,6 +1,9 @@
 package io.verops.verifier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.verops.core.ItemStatus;
 import io.verops.core.Json;
 import io.verops.core.kafka.IncomingRecord;
@@ -15,10 +18,12 @@ import io.verops.core.metrics.VeropsMetrics;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
 import io.verops.core.operation.Redactor;
+import io.verops.core.tracing.Tracing;
 import io.verops.verifier.internal.BatchView;
 import io.verops.verifier.internal.PostConditionRunner;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,13 +64,46 @@ public final class VerifierStage implements AutoCloseable {
 
     public void handle(IncomingRecord record) throws InterruptedException {
         ResultMessage result = Json.convert(record.json(), ResultMessage.class);
+        Span span = Tracing.tracer().spanBuilder("verify item").startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(Tracing.BATCH_ID, result.batchId());
+            span.setAttribute(Tracing.ITEM_ID, result.itemId());
+            span.setAttribute(Tracing.OPERATION, result.operation());
+            span.setAttribute(Tracing.PHASE, result.phase().wire());
+        }
+        try (Scope scope = span.makeCurrent()) {
+            VerdictMessage verdict = handle(result);
+            span.setAttribute(Tracing.STATUS, verdict.status().wire());
+        } catch (RuntimeException | InterruptedException e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, e.toString());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private VerdictMessage handle(ResultMessage result) throws InterruptedException {
         Operation op = catalog.require(result.operation());
         view.catchUp();
         Map<String, String> fields = view.fields(result.batchId(), result.phase(), result.itemId()).orElse(null);
-        Check post = result.skipped() != null ? null
-                : postConditions.run(op, result.phase(), settings.database(op), fields);
+        Check post = null;
+        if (result.skipped() == null) {
+            // verops' own queries of the target, not the agent's: a span of their own
+            Span span = Tracing.tracer().spanBuilder("post-conditions").startSpan();
+            try (Scope scope = span.makeCurrent()) {
+                post = postConditions.run(op, result.phase(), settings.database(op), fields);
+                if (post != null) {
+                    span.setAttribute("verops.check.outcome", post.outcome().wire());
+                }
+            } finally {
+                span.end();
+            }
+        }
+        Instant judging = clock.instant();
         VerdictMessage verdict = redact(Verifier.judge(result, op, fields == null ? Map.of() : fields, post),
                 Redactor.of(op, fields));
+        traceChecks(verdict, judging);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         synchronized (view) {
             view.catchUp();
@@ -93,6 +131,26 @@ public final class VerifierStage implements AutoCloseable {
         }
         Publisher.await(List.of(publisher.send(publisher.settings().topics().verdicts(), verdict.batchId(), verdict)));
         VeropsMetrics.item(verdict.operation(), verdict.phase(), verdict.status());
+        return verdict;
+    }
+
+    /** One span per check of the verdict (schema, identity, claims, post-conditions), with its outcome and reason. */
+    private void traceChecks(VerdictMessage verdict, Instant judging) {
+        if (verdict.checks() == null || !Span.current().isRecording()) {
+            return;
+        }
+        Instant judged = clock.instant();
+        for (Check c : verdict.checks()) {
+            Span span = Tracing.tracer().spanBuilder("check " + c.name()).setStartTimestamp(judging).startSpan();
+            span.setAttribute("verops.check.outcome", c.outcome().wire());
+            if (c.detail() != null) {
+                span.setAttribute("verops.check.detail", c.detail()); // redacted with the verdict
+            }
+            if (c.outcome() == Check.Outcome.FAIL) {
+                span.setStatus(StatusCode.ERROR, c.detail() == null ? "failed" : c.detail());
+            }
+            span.end(judged);
+        }
     }
 
     /**

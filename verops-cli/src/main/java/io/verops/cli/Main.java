@@ -16,7 +16,11 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int code;
+        try (CliTracing tracing = CliTracing.fromEnvironment(System.getenv())) {
+            code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        }
+        System.exit(code);
     }
 
     /** Runs the command with the given streams and returns its exit code (tests call this). */

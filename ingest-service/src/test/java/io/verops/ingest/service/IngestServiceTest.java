@@ -65,6 +65,22 @@ class IngestServiceTest {
     }
 
     @Test
+    void eachItemOfABatchPostedOverHttpStartsATraceOfItsOwnCarriedInItsRecordHeaders() {
+        asOpsLead().contentType("text/csv; charset=utf-8").body(USERS)
+                .queryParam("operation", "user-provisioning").queryParam("batch_id", "b-http-traced")
+                .when().post("/batches")
+                .then().statusCode(202);
+
+        List<String> traceparents = readAll(Topics.withDefaultPrefix().items()).stream()
+                .filter(r -> r.value().contains("\"batch_id\":\"b-http-traced\""))
+                .map(r -> r.headers().lastHeader("traceparent"))
+                .map(h -> h == null ? "(none)" : new String(h.value(), StandardCharsets.UTF_8))
+                .toList();
+        assertThat(traceparents).hasSize(2).allMatch(t -> t.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"), "W3C, sampled");
+        assertThat(traceparents.stream().map(t -> t.substring(3, 35)).distinct()).as("one trace per item").hasSize(2);
+    }
+
+    @Test
     void aJsonLinesBatchIsAcceptedToo() {
         asOpsLead().contentType("application/x-ndjson")
                 .body("{\"email\":\"carol@example.com\",\"role\":\"viewer\",\"team\":\"ops\"}\n"
