@@ -3,6 +3,8 @@ package io.verops.cli;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.verops.core.tracing.Tracing;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,12 +26,21 @@ final class CliTracing implements AutoCloseable {
         if (!requested(env)) {
             return new CliTracing(null);
         }
+        Map<String, String> properties = new HashMap<>();
+        // the OTEL_* variables given, as the SDK's properties (OTEL_EXPORTER_OTLP_ENDPOINT: otel.exporter.otlp.endpoint)
+        env.forEach((k, v) -> {
+            if (k.startsWith("OTEL_")) {
+                properties.put(k.toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        properties.putIfAbsent("otel.service.name", "verops");
+        // OTLP over HTTP through the JDK's client: the command carries no gRPC client
+        properties.putIfAbsent("otel.exporter.otlp.protocol", "http/protobuf");
+        // traces only: the services' metrics are Prometheus's, logs stay on stderr
+        properties.putIfAbsent("otel.metrics.exporter", "none");
+        properties.putIfAbsent("otel.logs.exporter", "none");
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                .addPropertiesSupplier(() -> Map.of(
-                        "otel.service.name", env.getOrDefault("OTEL_SERVICE_NAME", "verops"),
-                        // traces only: the services' metrics are Prometheus's, logs stay on stderr
-                        "otel.metrics.exporter", env.getOrDefault("OTEL_METRICS_EXPORTER", "none"),
-                        "otel.logs.exporter", env.getOrDefault("OTEL_LOGS_EXPORTER", "none")))
+                .addPropertiesSupplier(() -> properties)
                 .build().getOpenTelemetrySdk();
         Tracing.install(sdk);
         return new CliTracing(sdk);
