@@ -81,6 +81,22 @@ class OperationDefinitionTest {
     }
 
     @Test
+    void anIdentityFieldMarkedSecretIsRefused() throws IOException {
+        Path op = Files.createDirectories(dir.resolve("ops").resolve("s"));
+        Files.writeString(op.resolve("instructions.md"), "Do it.");
+        Files.writeString(op.resolve("out.json"), "{\"type\": \"object\", \"additionalProperties\": false, "
+                + "\"required\": [\"item_id\"], \"properties\": {\"item_id\": {\"type\": \"string\"}}}");
+        Files.writeString(op.resolve("operation.json"), "{\"name\": \"s\", \"instructions\": \"instructions.md\", "
+                + "\"output_schema\": \"out.json\", \"identity\": [\"token\"], \"fields\": [{\"name\": \"token\", "
+                + "\"type\": \"string\", \"required\": true, \"secret\": true}]}");
+        OperationDefinitionException e = catchThrowableOfType(OperationDefinitionException.class,
+                () -> OperationCatalog.loadOne(op));
+        assertThat(e.problems()).containsExactly(op.resolve("operation.json") + ": identity field 'token' cannot be "
+                + "secret: the item's identity names it in every message key, report row, log line and trace; make "
+                + "another field the identity or remove \"secret\": true");
+    }
+
+    @Test
     void theShippedOperationsLoad() {
         OperationCatalog catalog = OperationCatalog.load(Path.of(System.getProperty("verops.root", "..")).resolve("operations"));
         assertThat(catalog.all()).extracting(Operation::name)

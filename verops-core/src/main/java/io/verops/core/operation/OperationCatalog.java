@@ -200,6 +200,10 @@ public final class OperationCatalog {
                 identity.add(f);
                 if (fields.stream().noneMatch(x -> x.name().equals(f) && x.required())) {
                     problems.add(file + ": identity field '" + f + "' must be a declared, required field");
+                } else if (fields.stream().anyMatch(x -> x.name().equals(f) && x.secret())) {
+                    problems.add(file + ": identity field '" + f + "' cannot be secret: the item's identity names it in "
+                            + "every message key, report row, log line and trace; make another field the identity or "
+                            + "remove \"secret\": true");
                 }
             }
         }
