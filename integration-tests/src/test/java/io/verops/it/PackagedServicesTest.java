@@ -54,6 +54,8 @@ class PackagedServicesTest {
     private static Path work;
     private static EmbeddedKafka broker;
     private static CodexSim sim;
+    /** The collector the four services export their traces to. */
+    private static OtlpReceiver traces;
     private static final Map<String, Service> services = new LinkedHashMap<>();
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static Instant started;
@@ -92,6 +94,7 @@ class PackagedServicesTest {
         }
         broker = EmbeddedKafka.start(work.resolve("kafka"), KafkaSettings.DEFAULT_PARTITIONS);
         sim = CodexSim.start(SimConfig.defaults());
+        traces = new OtlpReceiver();
 
         start("ingest", List.of(), Map.of("VEROPS_AUTH_API_KEYS_OPERATOR_SHA256", ApiKeyTool.sha256Hex(OPERATOR_KEY),
                 "VEROPS_AUTH_API_KEYS_OPERATOR_ROLES", "submitter,approver"));
@@ -131,6 +134,9 @@ class PackagedServicesTest {
         }
         if (sim != null) {
             sim.close();
+        }
+        if (traces != null) {
+            traces.close();
         }
         if (broker != null) {
             broker.close();
@@ -181,6 +187,37 @@ class PackagedServicesTest {
         assertThat(sqlite("SELECT email FROM users ORDER BY email;")).containsExactly(
                 "alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com",
                 "frank@example.com", "heidi@example.com", "ivan@example.com", "judy@example.com");
+
+        // one trace per item across the four services, dry run and apply, every span's parent in it
+        List<String> executed = results.stream().filter(r -> r.path("status").asText().equals("success"))
+                .map(r -> r.path("item_id").asText()).toList();
+        await("every item's trace, complete at the collector").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> executed.forEach(item -> assertOneTraceAcrossTheServices(batchId, item)));
+    }
+
+    private static void assertOneTraceAcrossTheServices(String batchId, String item) {
+        List<OtlpReceiver.ReceivedSpan> all = traces.spans();
+        List<OtlpReceiver.ReceivedSpan> ingested = all.stream().filter(s -> s.name().equals("ingest item")
+                && item.equals(s.attributes().get("verops.item_id"))
+                && batchId.equals(s.attributes().get("verops.batch_id"))).toList();
+        assertThat(ingested).as("the ingest span of %s", item).hasSize(1);
+        String trace = ingested.get(0).traceId();
+        List<OtlpReceiver.ReceivedSpan> spans = all.stream().filter(s -> s.traceId().equals(trace)).toList();
+        java.util.Set<String> ids = spans.stream().map(OtlpReceiver.ReceivedSpan::spanId)
+                .collect(java.util.stream.Collectors.toSet());
+        assertThat(spans).filteredOn(s -> !s.parentSpanId().isEmpty())
+                .as("every span of %s's trace has its parent in the trace", item)
+                .allSatisfy(s -> assertThat(ids).contains(s.parentSpanId()));
+        assertThat(spans).filteredOn(s -> s.parentSpanId().isEmpty()).as("one root: ingest").hasSize(1);
+        assertThat(spans.stream().map(s -> s.service() + ":" + s.name()).distinct()).contains(
+                "verops-ingest:ingest item", "verops-ingest:send verops.items",
+                "verops-executor:process verops.items", "verops-executor:execute item", "verops-executor:codex exec",
+                "verops-executor:send verops.results", "verops-verifier:process verops.results",
+                "verops-verifier:verify item", "verops-verifier:send verops.verdicts",
+                "verops-archiver:process verops.verdicts", "verops-executor:release apply");
+        assertThat(spans).filteredOn(s -> s.name().equals("execute item"))
+                .extracting(s -> s.attributes().get("verops.phase")).containsExactlyInAnyOrder("dry_run", "apply");
     }
 
     private static void start(String name, List<String> extra, Map<String, String> env) throws IOException {
@@ -191,7 +228,11 @@ class PackagedServicesTest {
                 "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
                 "-Dverops.home=" + root,
                 "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + port));
+                "-Dquarkus.http.port=" + port,
+                // traces to the test's collector, over OTLP/HTTP, exported soon after each span ends
+                "-Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf",
+                "-Dquarkus.otel.exporter.otlp.traces.endpoint=" + traces.endpoint(),
+                "-Dquarkus.otel.bsp.schedule.delay=PT0.2S"));
         cmd.addAll(extra);
         cmd.add("-jar");
         cmd.add(jar(name).toString());
