@@ -26,19 +26,28 @@ final class OtlpReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+    /** What each request was: path, content type, bytes, and how its decoding ended. */
+    private final List<String> requests = new CopyOnWriteArrayList<>();
 
     OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
+            byte[] body = new byte[0];
             try (InputStream in = exchange.getRequestBody()) {
-                byte[] body = in.readAllBytes();
+                body = in.readAllBytes();
                 if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
                     body = new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes();
                 }
+                int before = spans.size();
                 request(new Wire(body));
+                requests.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders()
+                        .getFirst("Content-Type") + " " + body.length + " bytes: " + (spans.size() - before) + " spans");
                 exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
                 exchange.sendResponseHeaders(200, -1);
             } catch (RuntimeException e) {
+                requests.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders()
+                        .getFirst("Content-Type") + " " + exchange.getRequestHeaders().getFirst("Content-Encoding")
+                        + ": not decoded: " + e + ": " + HexFormat.of().formatHex(body, 0, Math.min(24, body.length)));
                 exchange.sendResponseHeaders(400, -1);
             } finally {
                 exchange.close();
@@ -53,6 +62,11 @@ final class OtlpReceiver implements AutoCloseable {
 
     List<ReceivedSpan> spans() {
         return List.copyOf(spans);
+    }
+
+    /** The requests taken so far, for a failure's message. */
+    List<String> requests() {
+        return List.copyOf(requests);
     }
 
     @Override
@@ -212,7 +226,10 @@ final class OtlpReceiver implements AutoCloseable {
             switch (tag & 7) {
                 case 0 -> varint();
                 case 1 -> pos += 8;
-                case 2 -> pos += (int) varint();
+                case 2 -> {
+                    int n = (int) varint(); // read before pos is: "pos += varint()" would add to the old position
+                    pos += n;
+                }
                 case 5 -> pos += 4;
                 default -> throw new IllegalArgumentException("unsupported wire type " + (tag & 7));
             }

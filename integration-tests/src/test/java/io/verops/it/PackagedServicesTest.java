@@ -201,7 +201,8 @@ class PackagedServicesTest {
         List<OtlpReceiver.ReceivedSpan> ingested = all.stream().filter(s -> s.name().equals("ingest item")
                 && item.equals(s.attributes().get("verops.item_id"))
                 && batchId.equals(s.attributes().get("verops.batch_id"))).toList();
-        assertThat(ingested).as("the ingest span of %s", item).hasSize(1);
+        assertThat(ingested).as("the ingest span of %s (requests at the collector: %s)", item, traces.requests())
+                .hasSize(1);
         String trace = ingested.get(0).traceId();
         List<OtlpReceiver.ReceivedSpan> spans = all.stream().filter(s -> s.traceId().equals(trace)).toList();
         java.util.Set<String> ids = spans.stream().map(OtlpReceiver.ReceivedSpan::spanId)
