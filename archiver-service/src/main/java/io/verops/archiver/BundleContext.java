@@ -2,6 +2,7 @@ package io.verops.archiver;
 
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.core.operation.SandboxBypass;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ public record BundleContext(String veropsVersion, String codexVersion, String mo
     public static BundleContext forHome(Path home) {
         Map<String, OperationFacts> ops = new LinkedHashMap<>();
         try {
-            for (Operation op : OperationCatalog.load(home.resolve("operations")).all()) {
+            for (Operation op : OperationCatalog.load(home.resolve("operations"), SandboxBypass.NOT_RUN_HERE).all()) {
                 ops.put(op.name(), OperationFacts.of(op));
             }
         } catch (RuntimeException e) {

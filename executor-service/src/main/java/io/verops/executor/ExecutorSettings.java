@@ -1,5 +1,6 @@
 package io.verops.executor;
 
+import io.verops.core.operation.SandboxBypass;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,10 +17,18 @@ import java.util.Objects;
  * @param retryBackoff the base wait before the single retry of a transient failure (doubled, with jitter)
  * @param targetDatabases per operation, a target database path that replaces the operation's own
  * @param itemTimeout  a wall-clock limit per item that replaces the operations' own; null keeps theirs
+ * @param sandboxBypass whether the apply of an operation declaring {@code danger-full-access} may run codex without
+ *                      its sandbox ({@code verops.executor.allow-sandbox-bypass}); {@link SandboxBypass#REFUSED} by
+ *                      default, never {@link SandboxBypass#NOT_RUN_HERE}
  */
 public record ExecutorSettings(Path codexBinary, Path home, Path workRoot, ModelEndpoint endpoint, int concurrency,
-                               Duration retryBackoff, Map<String, Path> targetDatabases, Duration itemTimeout) {
+                               Duration retryBackoff, Map<String, Path> targetDatabases, Duration itemTimeout,
+                               SandboxBypass sandboxBypass) {
     public ExecutorSettings {
+        Objects.requireNonNull(sandboxBypass, "sandboxBypass == null");
+        if (sandboxBypass == SandboxBypass.NOT_RUN_HERE) {
+            throw new IllegalArgumentException("sandboxBypass must be REFUSED or ALLOWED where codex runs (found NOT_RUN_HERE)");
+        }
         Objects.requireNonNull(codexBinary, "codexBinary == null");
         Objects.requireNonNull(home, "home == null");
         Objects.requireNonNull(workRoot, "workRoot == null");
@@ -32,6 +41,13 @@ public record ExecutorSettings(Path codexBinary, Path home, Path workRoot, Model
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1 (found " + concurrency + ")");
         }
+    }
+
+    /** Settings that never run codex without its sandbox. */
+    public ExecutorSettings(Path codexBinary, Path home, Path workRoot, ModelEndpoint endpoint, int concurrency,
+                            Duration retryBackoff, Map<String, Path> targetDatabases, Duration itemTimeout) {
+        this(codexBinary, home, workRoot, endpoint, concurrency, retryBackoff, targetDatabases, itemTimeout,
+                SandboxBypass.REFUSED);
     }
 
     /** Settings that keep each operation's own time limit. */

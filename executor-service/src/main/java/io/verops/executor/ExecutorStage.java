@@ -18,6 +18,8 @@ import io.verops.core.messages.Usage;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.Redactor;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.core.operation.SandboxBypass;
+import io.verops.core.operation.SandboxMode;
 import io.verops.core.tracing.Tracing;
 import io.verops.executor.hooks.Hooks;
 import io.verops.executor.internal.CodexProcess;
@@ -192,11 +194,24 @@ public final class ExecutorStage {
                 Files.createDirectories(workspace);
                 Files.createDirectories(codexHome);
                 Path lastMessage = attemptDir.resolve("last-message.txt");
+                SandboxMode sandbox = CodexCommand.sandbox(op, item.phase(), settings.sandboxBypass());
                 List<String> argv = new ArrayList<>(CodexCommand.argv(settings.codexBinary(), op, item.phase(),
-                        settings.endpoint(), workspace, lastMessage, db == null ? List.of() : List.of(db.getParent()), prompt));
+                        settings.endpoint(), workspace, lastMessage, db == null ? List.of() : List.of(db.getParent()),
+                        prompt, settings.sandboxBypass()));
                 // the hooks that gate every tool call go in before the "--" that ends the options
                 Path decisionsLog = attemptDir.resolve("hook-decisions.jsonl");
                 argv.addAll(argv.size() - 2, Hooks.install(codexHome, op, item.phase(), decisionsLog));
+                CodexCommand.requireNoBypass(argv, sandbox.bypassesSandbox() ? settings.sandboxBypass()
+                        : SandboxBypass.REFUSED);
+                // the evidence of every attempt says which sandbox codex ran in, and whether it was bypassed
+                audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
+                        item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops",
+                        sandboxEvent(op, sandbox), clock.instant())));
+                if (sandbox.bypassesSandbox()) {
+                    LOG.warn("item {} of batch {} ({}): codex runs without its sandbox (operation {} declares "
+                            + "danger-full-access; verops.executor.allow-sandbox-bypass=true)", item.itemId(),
+                            item.batchId(), item.phase().wire(), op.name());
+                }
                 Map<String, String> env = new HashMap<>();
                 env.put("CODEX_HOME", codexHome.toString());
                 env.put("NO_COLOR", "1");
@@ -210,7 +225,7 @@ public final class ExecutorStage {
                     run = CodexProcess.run(argv, env, attemptDir, lastMessage, limit);
                     if (codexSpan.isRecording()) {
                         codexSpan.setAttribute("process.command", "codex exec");
-                        codexSpan.setAttribute("verops.sandbox", item.phase() == Phase.DRY_RUN ? "read-only" : op.sandbox());
+                        codexSpan.setAttribute("verops.sandbox", sandbox.wire());
                         codexSpan.setAttribute("verops.codex.events", run.events().size());
                         if (run.exitCode() != null) {
                             codexSpan.setAttribute("process.exit.code", run.exitCode());
@@ -286,6 +301,22 @@ public final class ExecutorStage {
                 started, clock.instant(), codexMillis, null, null)
                 .withEvidence(EvidenceSummary.of(redact.active() ? run.events().stream().map(redact::json).toList()
                         : run.events(), decisions));
+    }
+
+    /**
+     * The audit event of one attempt's sandbox: {@code {"type":"verops.sandbox","mode":...,"declared":...,
+     * "bypass":...}}, with {@code "allowed_by"} naming the deployment's key when codex ran without its sandbox.
+     */
+    static JsonNode sandboxEvent(Operation op, SandboxMode mode) {
+        var e = Json.mapper().createObjectNode();
+        e.put("type", "verops.sandbox");
+        e.put("mode", mode.wire());
+        e.put("declared", op.sandbox());
+        e.put("bypass", mode.bypassesSandbox());
+        if (mode.bypassesSandbox()) {
+            e.put("allowed_by", "verops.executor.allow-sandbox-bypass=true");
+        }
+        return e;
     }
 
     /** The operation's backoff when it declares one, else the executor's base, doubled per attempt; with jitter. */

@@ -221,6 +221,30 @@ class PackagedServicesTest {
                 .extracting(s -> s.attributes().get("verops.phase")).containsExactlyInAnyOrder("dry_run", "apply");
     }
 
+    /**
+     * In production (the packaged jars, no profile) every service logs one JSON object per line on stdout, its own
+     * lines included, and never the API keys it was given.
+     */
+    @Test
+    void everyServiceLogsJsonLinesInProductionAndNoKey() throws Exception {
+        for (Service s : services.values()) {
+            List<String> lines = Files.readAllLines(s.out(), StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank()).toList();
+            assertThat(lines).as("stdout of the %s service", s.name()).isNotEmpty();
+            List<JsonNode> json = new ArrayList<>();
+            for (String line : lines) {
+                JsonNode n = Json.mapper().readTree(line);
+                assertThat(n != null && n.isObject()).as("a JSON object per line of %s: %s", s.out(), line).isTrue();
+                assertThat(n.has("level") && n.has("loggerName") && n.has("message") && n.has("mdc"))
+                        .as("level, loggerName, message, mdc: %s", line).isTrue();
+                json.add(n);
+            }
+            assertThat(json).as("the %s service's own start-up line", s.name())
+                    .anyMatch(n -> n.path("loggerName").asText().startsWith("io.verops."));
+            assertThat(String.join("\n", lines)).doesNotContain(OPERATOR_KEY).doesNotContain(AUDITOR_KEY);
+        }
+    }
+
     private static void start(String name, List<String> extra, Map<String, String> env) throws IOException {
         int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(

@@ -5,6 +5,7 @@ import io.verops.codexsim.Fault;
 import io.verops.codexsim.SimConfig;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.core.operation.SandboxBypass;
 import io.verops.executor.ExecutorSettings;
 import io.verops.executor.ModelEndpoint;
 import java.io.IOException;
@@ -38,8 +39,34 @@ final class LocalSession implements AutoCloseable {
         this.sim = sim;
     }
 
+    /** The executor service's key, read here as a system property or, upper-cased, as an environment variable. */
+    static final String ALLOW_SANDBOX_BYPASS = "verops.executor.allow-sandbox-bypass";
+    static final String ALLOW_SANDBOX_BYPASS_ENV = "VEROPS_EXECUTOR_ALLOW_SANDBOX_BYPASS";
+
     static OperationCatalog catalog(Path home) {
-        return OperationCatalog.load(home.resolve("operations"));
+        return OperationCatalog.load(home.resolve("operations"), sandboxBypass());
+    }
+
+    /**
+     * Whether this machine lets codex run without its sandbox for an operation declaring danger-full-access: a
+     * deployment's decision, so not a flag of {@code verops run} but the executor's key,
+     * {@code -Dverops.executor.allow-sandbox-bypass=true} (in VEROPS_JAVA_OPTS) or
+     * {@code VEROPS_EXECUTOR_ALLOW_SANDBOX_BYPASS=true}; refused by default.
+     */
+    static SandboxBypass sandboxBypass() {
+        String value = System.getProperty(ALLOW_SANDBOX_BYPASS);
+        String from = "-D" + ALLOW_SANDBOX_BYPASS;
+        if (value == null) {
+            value = System.getenv(ALLOW_SANDBOX_BYPASS_ENV);
+            from = ALLOW_SANDBOX_BYPASS_ENV;
+        }
+        if (value == null || value.isBlank() || value.strip().equalsIgnoreCase("false")) {
+            return SandboxBypass.REFUSED;
+        }
+        if (value.strip().equalsIgnoreCase("true")) {
+            return SandboxBypass.ALLOWED;
+        }
+        throw new Main.UsageException(from + ": '" + value + "' is neither true nor false");
     }
 
     static LocalSession open(Path home, OperationCatalog catalog, PipelineOptions o, Operation targetOp, PrintWriter err)
@@ -82,7 +109,12 @@ final class LocalSession implements AutoCloseable {
             err.println("verops: model: the OpenAI API (OPENAI_API_KEY), each operation's own model");
         }
         ExecutorSettings es = new ExecutorSettings(codex, home, home.resolve("var/work"), endpoint, o.concurrency,
-                Duration.ofSeconds(1), targets, o.itemTimeoutSeconds == null ? null : Duration.ofSeconds(o.itemTimeoutSeconds));
+                Duration.ofSeconds(1), targets, o.itemTimeoutSeconds == null ? null : Duration.ofSeconds(o.itemTimeoutSeconds),
+                sandboxBypass());
+        if (es.sandboxBypass() == SandboxBypass.ALLOWED) {
+            err.println("verops: " + ALLOW_SANDBOX_BYPASS + "=true: an operation declaring danger-full-access runs codex "
+                    + "without its sandbox in its apply (its evidence records it)");
+        }
         err.println("verops: starting the embedded Kafka broker (data in var/kafka) and the stages");
         err.flush();
         try {

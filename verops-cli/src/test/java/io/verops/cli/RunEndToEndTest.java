@@ -102,7 +102,26 @@ class RunEndToEndTest {
         }
         assertThat(itemsWithCodexEvents).containsExactlyInAnyOrderElementsOf(expected.keySet());
         assertThat(itemsWithCommands).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        // every attempt's evidence names the sandbox codex ran in: read-only in the dry run, the declared one after
+        assertThat(sandboxEvents(bundle)).containsOnlyKeys(expected.keySet())
+                .allSatisfy((item, e) -> assertThat(e).isEqualTo(
+                        "{\"type\":\"verops.sandbox\",\"mode\":\"workspace-write\",\"declared\":\"workspace-write\",\"bypass\":false}"));
+        assertThat(sandboxEvents(bundle.resolveSibling(bundle.getFileName() + ".dry-run"))).containsOnlyKeys(expected.keySet())
+                .allSatisfy((item, e) -> assertThat(e).isEqualTo(
+                        "{\"type\":\"verops.sandbox\",\"mode\":\"read-only\",\"declared\":\"workspace-write\",\"bypass\":false}"));
         assertThat(Files.readAllLines(bundle.resolve("results.csv"))).hasSize(13);
+    }
+
+    /** Per item, the verops.sandbox event of its (only) attempt in a bundle's audit.jsonl. */
+    private static Map<String, String> sandboxEvents(Path bundle) throws Exception {
+        Map<String, String> events = new HashMap<>();
+        for (String line : Files.readAllLines(bundle.resolve("audit.jsonl"))) {
+            JsonNode a = Json.mapper().readTree(line);
+            if (a.path("event").path("type").asText().equals("verops.sandbox")) {
+                assertThat(events.put(a.path("item_id").asText(), a.path("event").toString())).isNull();
+            }
+        }
+        return events;
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.verops.core.kafka.Publisher;
 import io.verops.core.kafka.StageLoop;
 import io.verops.core.kafka.TopicSetup;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.core.operation.SandboxBypass;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -62,7 +63,8 @@ public class ArchiverRuntime {
         if (config.kafka().createTopics()) {
             TopicSetup.ensureTopics(k);
         }
-        catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize());
+        catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize(),
+                SandboxBypass.NOT_RUN_HERE); // the archiver never runs codex: the executor decides on a bypass
         KeySettings keys = new KeySettings(config.keys().dir().toAbsolutePath().normalize(),
                 config.signing().key().map(p -> p.toAbsolutePath().normalize()).orElse(null));
         // The codex version and model provider are the executor's to know: this service records them as unknown.

@@ -2,6 +2,7 @@ package io.verops.executor.service;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.verops.core.operation.SandboxBypass;
 import io.verops.executor.ModelEndpoint;
 import java.net.URI;
 import java.nio.file.Files;
@@ -60,6 +61,18 @@ public interface ExecutorConfig {
          */
         @WithDefault("120s")
         Duration shutdownGrace();
+
+        /**
+         * Whether the apply of an operation declaring {@code "sandbox": "danger-full-access"} may run codex without
+         * its sandbox; with {@code false} (the default) such an operation is refused at start. Only for deployments
+         * where the pod itself is the sandbox (bubblewrap cannot create namespaces there).
+         */
+        @WithDefault("false")
+        boolean allowSandboxBypass();
+
+        default SandboxBypass sandboxBypass() {
+            return allowSandboxBypass() ? SandboxBypass.ALLOWED : SandboxBypass.REFUSED;
+        }
 
         Model model();
     }

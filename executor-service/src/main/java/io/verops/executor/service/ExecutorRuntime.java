@@ -47,13 +47,19 @@ public class ExecutorRuntime {
             throw new IllegalStateException("invalid configuration:\n  - " + String.join("\n  - ", problems));
         }
         Path home = config.home().toAbsolutePath().normalize();
-        OperationCatalog catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize());
         ExecutorConfig.Executor e = config.executor();
+        OperationCatalog catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize(),
+                e.sandboxBypass());
         Map<String, Path> targets = new HashMap<>();
         config.targetDb().forEach((operation, db) -> targets.put(operation, db.toAbsolutePath().normalize()));
         ExecutorSettings settings = new ExecutorSettings(e.codexBinary().toAbsolutePath().normalize(), home,
                 e.workDir().toAbsolutePath().normalize(), e.model().endpoint(), e.concurrency(), e.retryBackoff(),
-                targets);
+                targets, null, e.sandboxBypass());
+        if (e.allowSandboxBypass()) {
+            LOG.warn("executor: verops.executor.allow-sandbox-bypass=true: the apply of an operation declaring "
+                    + "danger-full-access runs codex without its sandbox (recorded as a verops.sandbox audit event); "
+                    + "only where the pod itself is the sandbox");
+        }
         KafkaSettings k = config.kafka().settings();
         if (config.kafka().createTopics()) {
             TopicSetup.ensureTopics(k);

@@ -1,12 +1,9 @@
 package io.verops.executor.service;
 
+import io.verops.core.kafka.KafkaProbe;
 import io.verops.core.kafka.KafkaSettings;
-import io.verops.core.kafka.TopicSetup;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -17,7 +14,7 @@ import org.eclipse.microprofile.health.Readiness;
 @Singleton
 public class KafkaReadiness implements HealthCheck {
     private final ExecutorRuntime runtime;
-    private Admin admin;
+    private KafkaProbe probe;
 
     public KafkaReadiness(ExecutorRuntime runtime) {
         this.runtime = runtime;
@@ -25,38 +22,24 @@ public class KafkaReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder r = HealthCheckResponse.named("kafka");
         KafkaSettings kafka = runtime.kafka();
-        if (kafka == null) {
-            return r.down().withData("reason", "starting").build();
-        }
-        r.withData("bootstrap_servers", kafka.bootstrapServers());
-        try {
-            List<String> missing = TopicSetup.missingTopics(admin(kafka), kafka);
-            return missing.isEmpty() ? r.up().build()
-                    : r.down().withData("missing_topics", String.join(", ", missing)).build();
-        } catch (Exception e) {
-            return r.down().withData("reason", "Kafka unreachable: " + e).build();
-        }
+        KafkaProbe.Readiness readiness = kafka == null ? KafkaProbe.Readiness.starting() : probe(kafka).check();
+        HealthCheckResponseBuilder r = HealthCheckResponse.named("kafka").status(readiness.up());
+        readiness.data().forEach(r::withData);
+        return r.build();
     }
 
-    private synchronized Admin admin(KafkaSettings kafka) {
-        if (admin == null) {
-            Properties p = kafka.baseProperties();
-            p.put("client.id", "verops-executor-health");
-            p.put("request.timeout.ms", "2000");
-            p.put("default.api.timeout.ms", "3000");
-            p.put("socket.connection.setup.timeout.ms", "1000");
-            p.put("socket.connection.setup.timeout.max.ms", "2000");
-            admin = Admin.create(p);
+    private synchronized KafkaProbe probe(KafkaSettings kafka) {
+        if (probe == null) {
+            probe = new KafkaProbe(kafka, "executor");
         }
-        return admin;
+        return probe;
     }
 
     @PreDestroy
     synchronized void close() {
-        if (admin != null) {
-            admin.close();
+        if (probe != null) {
+            probe.close();
         }
     }
 }

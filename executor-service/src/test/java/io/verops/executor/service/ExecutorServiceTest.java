@@ -37,5 +37,7 @@ class ExecutorServiceTest {
                 .isEqualTo(config.home().resolve(".tools/codex/node_modules/.bin/codex"));
         assertThat(config.operationsDir()).isEqualTo(config.home().resolve("operations"));
         assertThat(config.problems()).isEmpty();
+        assertThat(config.executor().allowSandboxBypass()).isFalse();
+        assertThat(config.executor().sandboxBypass()).isEqualTo(io.verops.core.operation.SandboxBypass.REFUSED);
     }
 }

@@ -8,6 +8,7 @@ import io.verops.core.kafka.Publisher;
 import io.verops.core.kafka.StageLoop;
 import io.verops.core.kafka.TopicSetup;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.core.operation.SandboxBypass;
 import io.verops.ingest.AcceptedBatchIds;
 import io.verops.ingest.BatchRequestHandler;
 import io.verops.ingest.IngestStage;
@@ -52,7 +53,8 @@ public class IngestRuntime {
         auth.warnings().forEach(w -> LOG.warn("ingest: {}", w));
         LOG.info("ingest: {}", auth.summary());
         Path operations = config.operationsDir().toAbsolutePath().normalize();
-        catalog = OperationCatalog.load(operations);
+        // ingest never runs codex: the executor decides whether an operation may run without its sandbox
+        catalog = OperationCatalog.load(operations, SandboxBypass.NOT_RUN_HERE);
         KafkaSettings settings = config.kafka().settings();
         if (config.kafka().createTopics()) {
             TopicSetup.ensureTopics(settings);

@@ -7,6 +7,7 @@ import io.verops.core.kafka.Publisher;
 import io.verops.core.kafka.StageLoop;
 import io.verops.core.kafka.TopicSetup;
 import io.verops.core.operation.OperationCatalog;
+import io.verops.core.operation.SandboxBypass;
 import io.verops.verifier.VerifierSettings;
 import io.verops.verifier.VerifierStage;
 import jakarta.enterprise.event.Observes;
@@ -44,7 +45,8 @@ public class VerifierRuntime {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid configuration:\n  - " + String.join("\n  - ", problems));
         }
-        OperationCatalog catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize());
+        OperationCatalog catalog = OperationCatalog.load(config.operationsDir().toAbsolutePath().normalize(),
+                SandboxBypass.NOT_RUN_HERE); // the verifier never runs codex: the executor decides on a bypass
         KafkaSettings k = config.kafka().settings();
         if (config.kafka().createTopics()) {
             TopicSetup.ensureTopics(k);

@@ -29,11 +29,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path logDir;
     private final int port;
+    private final int controllerPort;
+    private final int partitions;
     private final KafkaRaftServer server;
 
-    private EmbeddedKafka(Path logDir, int port, KafkaRaftServer server) {
+    private EmbeddedKafka(Path logDir, int port, int controllerPort, int partitions, KafkaRaftServer server) {
         this.logDir = logDir;
         this.port = port;
+        this.controllerPort = controllerPort;
+        this.partitions = partitions;
         this.server = server;
     }
 
@@ -41,9 +45,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(Path logDir, int partitions) {
         Objects.requireNonNull(logDir, "logDir == null");
         try {
+            return start(logDir, partitions, freePort(), freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port for the embedded Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a new broker where this one ran, after {@link #close()}: the same port, controller port and data, so
+     * that clients that knew it reconnect to it (a broker stop and start, as tests of readiness need). Fails when the
+     * port has been taken meanwhile.
+     */
+    public EmbeddedKafka startAgain() {
+        return start(logDir, partitions, port, controllerPort);
+    }
+
+    private static EmbeddedKafka start(Path logDir, int partitions, int port, int controllerPort) {
+        try {
             Files.createDirectories(logDir);
-            int port = freePort();
-            int controllerPort = freePort();
             Map<String, Object> props = new HashMap<>();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
@@ -81,7 +100,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(logDir, port, server);
+            return new EmbeddedKafka(logDir, port, controllerPort, partitions, server);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker in " + logDir + ": " + e.getMessage(), e);
         }

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -29,7 +30,6 @@ import java.util.stream.Stream;
  */
 public final class OperationCatalog {
     public static final String DEFINITION_FILE = "operation.json";
-    private static final Set<String> SANDBOXES = Set.of("read-only", "workspace-write");
     private static final Set<String> CASE_RULES = Set.of("lower", "upper", "preserve");
     private static final Set<String> EFFORTS = Set.of("minimal", "low", "medium", "high", "xhigh");
     /** The keys of a field declaration, each with the types it applies to (empty: every type). */
@@ -60,8 +60,21 @@ public final class OperationCatalog {
         this.operations = operations;
     }
 
-    /** Loads every operation under {@code folder}; fails with all problems of all definitions. */
+    /**
+     * Loads every operation under {@code folder}; fails with all problems of all definitions. An operation that
+     * declares {@code danger-full-access} is one of them ({@link SandboxBypass#REFUSED}).
+     */
     public static OperationCatalog load(Path folder) {
+        return load(folder, SandboxBypass.REFUSED);
+    }
+
+    /**
+     * Loads every operation under {@code folder}; fails with all problems of all definitions. {@code bypass} says
+     * whether an operation may declare {@code danger-full-access}: where codex runs, only when the deployment
+     * allows it.
+     */
+    public static OperationCatalog load(Path folder, SandboxBypass bypass) {
+        Objects.requireNonNull(bypass, "bypass == null");
         if (!Files.isDirectory(folder)) {
             throw new OperationDefinitionException(List.of(folder + ": operations folder does not exist"));
         }
@@ -71,7 +84,7 @@ public final class OperationCatalog {
             for (Path dir : children.sorted().toList()) {
                 if (Files.isRegularFile(dir.resolve(DEFINITION_FILE))) {
                     try {
-                        Operation op = loadOne(dir);
+                        Operation op = loadOne(dir, bypass);
                         ops.put(op.name(), op);
                     } catch (OperationDefinitionException e) {
                         problems.addAll(e.problems());
@@ -109,8 +122,14 @@ public final class OperationCatalog {
         return op;
     }
 
-    /** Loads and checks one operation folder. */
+    /** Loads and checks one operation folder, refusing {@code danger-full-access} ({@link SandboxBypass#REFUSED}). */
     public static Operation loadOne(Path dir) {
+        return loadOne(dir, SandboxBypass.REFUSED);
+    }
+
+    /** Loads and checks one operation folder; {@code bypass} says whether it may declare {@code danger-full-access}. */
+    public static Operation loadOne(Path dir, SandboxBypass bypass) {
+        Objects.requireNonNull(bypass, "bypass == null");
         Path file = dir.resolve(DEFINITION_FILE);
         List<String> problems = new ArrayList<>();
         JsonNode def;
@@ -215,9 +234,15 @@ public final class OperationCatalog {
         if (applyPolicy.irreversible() && applyPolicy.autoApprove()) {
             problems.add(file + ": apply.auto_approve cannot be true for an irreversible apply (set irreversible to false or remove auto_approve)");
         }
-        String sandbox = def.path("sandbox").asText("workspace-write");
-        if (!SANDBOXES.contains(sandbox)) {
-            problems.add(file + ": 'sandbox' must be one of " + SANDBOXES + " (found '" + sandbox + "')");
+        String sandbox = def.path("sandbox").asText(SandboxMode.WORKSPACE_WRITE.wire());
+        Optional<SandboxMode> mode = SandboxMode.parse(sandbox);
+        if (mode.isEmpty()) {
+            problems.add(file + ": 'sandbox' must be one of read-only, workspace-write, danger-full-access (found '"
+                    + sandbox + "')");
+        } else if (mode.get().bypassesSandbox() && bypass == SandboxBypass.REFUSED) {
+            problems.add(file + ": 'sandbox' is 'danger-full-access', which runs codex without a sandbox, and this "
+                    + "deployment does not allow that: declare 'workspace-write' (or 'read-only'), or, where the pod "
+                    + "itself is the sandbox, set verops.executor.allow-sandbox-bypass=true on the executor");
         }
         JsonNode model = def.path("model");
         Operation.ModelChoice modelChoice = new Operation.ModelChoice(model.path("name").asText("gpt-5.5"),
