@@ -188,6 +188,20 @@ class PackagedServicesTest {
                 "alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com",
                 "frank@example.com", "heidi@example.com", "ivan@example.com", "judy@example.com");
 
+        // a line a stage logs while it handles a record carries the record's trace and batch in its MDC
+        List<JsonNode> released = new ArrayList<>();
+        for (String line : Files.readAllLines(services.get("executor").out(), StandardCharsets.UTF_8)) {
+            JsonNode n = line.isBlank() ? null : Json.mapper().readTree(line);
+            if (n != null && n.path("message").asText().contains("items released")
+                    && n.path("message").asText().contains(batchId)) {
+                released.add(n);
+            }
+        }
+        assertThat(released).as("the coordinator's line releasing the apply").hasSize(1);
+        assertThat(released.get(0).path("mdc").path("batchId").asText()).isEqualTo(batchId);
+        assertThat(released.get(0).path("mdc").path("traceId").asText()).matches("[0-9a-f]{32}");
+        assertThat(released.get(0).path("mdc").path("spanId").asText()).matches("[0-9a-f]{16}");
+
         // one trace per item across the four services, dry run and apply, every span's parent in it
         List<String> executed = results.stream().filter(r -> r.path("status").asText().equals("success"))
                 .map(r -> r.path("item_id").asText()).toList();
