@@ -283,6 +283,128 @@ class VerificationEndToEndTest {
                 });
     }
 
+    /** {@code n} rows of users for one batch, {@code prefix1@example.com} onwards. */
+    static Path users(String name, String prefix, int n) throws IOException {
+        String[] rows = new String[n];
+        for (int i = 1; i <= n; i++) {
+            rows[i - 1] = prefix + i + "@example.com,viewer,t" + i;
+        }
+        return csv(name, rows);
+    }
+
+    static JsonNode reportGate(JsonNode report, String name) {
+        for (JsonNode g : report.path("gates")) {
+            if (g.path("name").asText().equals(name)) {
+                return g;
+            }
+        }
+        throw new AssertionError("no gate '" + name + "' in the report's gates: " + report.path("gates"));
+    }
+
+    /**
+     * The user-provisioning operation of the project with its {@code operation.json} changed by {@code change},
+     * in a verops home of its own.
+     */
+    static Path homeWithOperation(String name, java.util.function.Consumer<ObjectNode> change) throws IOException {
+        ObjectNode def = (ObjectNode) Json.mapper().readTree(
+                root().resolve("operations/user-provisioning/operation.json").toFile());
+        change.accept(def);
+        return linkedHome(work.resolve(name), Map.of("operation.json", Json.pretty(def)));
+    }
+
+    @Test
+    void oneFailureInTwentyIsExactlyTheThresholdAndTheDryRunReachesApproval() throws Exception {
+        Path input = users("at-threshold.csv", "at", 20);
+        Path db = work.resolve("at-threshold.db");
+        Run run = verops(home, "run", "--operation", "user-provisioning", "--input", input.toString(),
+                "--reports", work.resolve("reports-at-threshold").toString(), "--target-db", db.toString(),
+                "--sim-fault", "off-schema:item=at7@example.com");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.AWAITING_APPROVAL);
+        assertThat(run.out()).contains("verops approve ").doesNotContain("HALTED");
+        JsonNode report = run.report();
+        assertThat(report.path("dry_run").asBoolean()).isTrue();
+        assertThat(report.path("failed").asInt()).isEqualTo(1);
+        assertThat(report.path("succeeded").asInt()).isEqualTo(19);
+        assertThat(report.has("halts")).as("no halt at exactly 5%").isFalse();
+        JsonNode gate = reportGate(report, "failure_ratio");
+        assertThat(gate.path("outcome").asText()).isEqualTo("passed");
+        assertThat(gate.path("observed").asDouble()).isEqualTo(0.05);
+        assertThat(gate.path("threshold").asDouble()).isEqualTo(0.05);
+        assertThat(gate.path("detail").asText()).isEqualTo("1 of 20 items failed (5.0% <= 5%)");
+        assertThat(byItem(report).get("at7@example.com").path("status").asText()).isEqualTo("failure");
+    }
+
+    @Test
+    void oneFailureInNineteenIsJustPastTheThresholdAndHaltsTheDryRunBeforeApproval() throws Exception {
+        Path input = users("past-threshold.csv", "past", 19);
+        Path db = work.resolve("past-threshold.db");
+        Run run = verops(home, "run", "--operation", "user-provisioning", "--input", input.toString(), "--yes",
+                "--reports", work.resolve("reports-past-threshold").toString(), "--target-db", db.toString(),
+                "--sim-fault", "off-schema:item=past7@example.com");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.HALTED);
+        assertThat(run.out()).contains("HALTED by verops verifier (gate failure_ratio): 1 of 19 items failed (5.3% > 5%)");
+        JsonNode report = run.report();
+        assertThat(report.path("dry_run").asBoolean()).as("--yes, yet the apply never started").isTrue();
+        assertThat(report.path("failed").asInt()).isEqualTo(1);
+        JsonNode halt = report.path("halts").get(0);
+        assertThat(halt.path("actor").asText()).isEqualTo("verops verifier (gate failure_ratio)");
+        assertThat(halt.path("gate").path("observed").asDouble()).isEqualTo(1.0 / 19);
+        assertThat(halt.path("gate").path("threshold").asDouble()).isEqualTo(0.05);
+        JsonNode gate = reportGate(report, "failure_ratio");
+        assertThat(gate.path("outcome").asText()).isEqualTo("halted");
+        assertThat(gate.path("observed").asDouble()).isEqualTo(1.0 / 19);
+        assertThat(gate.path("threshold").asDouble()).isEqualTo(0.05);
+        assertThat(gate.path("detail").asText()).isEqualTo("1 of 19 items failed (5.3% > 5%)");
+        assertThat(halt.path("gate").path("detail").asText()).isEqualTo("batch halted: 1 of 19 items failed (5.3% > 5%)");
+        assertThat(Sqlite.query(db, "SELECT count(*) FROM users")).containsExactly("0");
+    }
+
+    @Test
+    void theErrorFloodLimitIsTheOperationsOwn() throws Exception {
+        Path strict = homeWithOperation("flood-19-home",
+                def -> ((ObjectNode) def.path("policy")).put("error_flood_limit", 19));
+        Path input = csv("flood.csv", "quiet@example.com,viewer,a", "flood@example.com,viewer,b");
+
+        Run halted = verops(strict, "run", "--operation", "user-provisioning", "--input", input.toString(), "--yes",
+                "--reports", work.resolve("reports-flood-19").toString(), "--target-db",
+                work.resolve("flood-19.db").toString(), "--sim-fault", "error-flood:item=flood@example.com");
+
+        assertThat(halted.exitCode()).as(halted.out() + halted.err()).isEqualTo(ExitCodes.HALTED);
+        JsonNode report = halted.report();
+        assertThat(report.path("dry_run").asBoolean()).isTrue();
+        JsonNode gate = report.path("halts").get(0).path("gate");
+        assertThat(gate.path("name").asText()).isEqualTo("error_flood");
+        assertThat(gate.path("observed").asInt()).isEqualTo(20);
+        assertThat(gate.path("threshold").asInt()).isEqualTo(19);
+        assertThat(gate.path("detail").asText()).contains("has 20 lines mentioning error (limit 19)");
+        assertThat(check(byItem(report).get("flood@example.com"), "output").path("detail").asText())
+                .contains("has 20 lines mentioning error (limit 19)");
+
+        Path lenient = homeWithOperation("flood-20-home", def -> {
+            ((ObjectNode) def.path("policy")).put("error_flood_limit", 20);
+            ((ObjectNode) def.path("gates").path("destructive_output")).put("allowed", true);
+        });
+        Run passed = verops(lenient, "run", "--operation", "user-provisioning", "--input", input.toString(),
+                "--reports", work.resolve("reports-flood-20").toString(), "--target-db",
+                work.resolve("flood-20.db").toString(), "--sim-fault", "error-flood:item=flood@example.com",
+                "--sim-fault", "destructive-output:item=flood@example.com");
+
+        assertThat(passed.exitCode()).as("20 lines is not past a limit of 20, and destructive output is allowed: "
+                + passed.out() + passed.err()).isEqualTo(ExitCodes.AWAITING_APPROVAL);
+        JsonNode calm = passed.report();
+        assertThat(calm.has("halts")).isFalse();
+        JsonNode flood = byItem(calm).get("flood@example.com");
+        assertThat(flood.path("status").asText()).isEqualTo("success");
+        assertThat(check(flood, "output").path("outcome").asText()).isEqualTo("pass");
+        JsonNode closing = reportGate(calm, "error_flood");
+        assertThat(closing.path("outcome").asText()).isEqualTo("passed");
+        assertThat(closing.path("observed").asInt()).isEqualTo(20);
+        assertThat(closing.path("threshold").asInt()).isEqualTo(20);
+        assertThat(reportGate(calm, "destructive_output").path("outcome").asText()).isEqualTo("not_evaluated");
+    }
+
     @Test
     void anOutputSchemaThatBreaksStrictModeIsRefusedWhenTheOperationLoads() throws Exception {
         ObjectNode schema = (ObjectNode) Json.mapper().readTree(
