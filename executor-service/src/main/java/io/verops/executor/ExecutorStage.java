@@ -49,6 +49,8 @@ public final class ExecutorStage {
     private final TargetSetup targets;
     private final BatchStateView state;
     private final String executorId;
+    /** What the codex binary says its version is; asked once, at the first run. */
+    private volatile String codexVersion;
 
     public ExecutorStage(OperationCatalog catalog, ExecutorSettings settings, Publisher publisher, Clock clock,
                          BatchStateView state) {
@@ -165,6 +167,9 @@ public final class ExecutorStage {
             // the hooks that gate every tool call go in before the "--" that ends the options
             Path decisionsLog = attemptDir.resolve("hook-decisions.jsonl");
             argv.addAll(argv.size() - 2, Hooks.install(codexHome, op, item.phase(), decisionsLog));
+            audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
+                    item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops",
+                    attemptStarted(op, item.phase(), attempt), clock.instant())));
             Map<String, String> env = new HashMap<>();
             env.put("CODEX_HOME", codexHome.toString());
             env.put("NO_COLOR", "1");
@@ -227,6 +232,22 @@ public final class ExecutorStage {
                 started, clock.instant(), codexMillis, null, null)
                 .withEvidence(EvidenceSummary.of(redact.active() ? run.events().stream().map(redact::json).toList()
                         : run.events(), decisions));
+    }
+
+    /** The provenance of one attempt's codex run: which codex, which model provider, which hook policy. */
+    private JsonNode attemptStarted(Operation op, Phase phase, int attempt) {
+        String version = codexVersion;
+        if (version == null) {
+            version = io.verops.core.CodexVersion.probe(settings.codexBinary());
+            codexVersion = version;
+        }
+        var event = Json.mapper().createObjectNode();
+        event.put("type", AuditMessage.ATTEMPT_STARTED);
+        event.put("attempt", attempt);
+        event.put("codex_version", version);
+        event.put("model_provider", settings.endpoint().providerId());
+        event.put("hook_policy_sha256", Hooks.policySha256(op, phase));
+        return event;
     }
 
     /** The operation's backoff when it declares one, else the executor's base, doubled per attempt; with jitter. */
