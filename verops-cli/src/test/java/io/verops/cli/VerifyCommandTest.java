@@ -168,6 +168,31 @@ class VerifyCommandTest {
                 .isEqualTo(Digests.sha256Hex(root.resolve("operations/user-provisioning/operation.json")));
         assertThat(p.path("operation").path("output_schema_sha256").asText())
                 .isEqualTo(Digests.sha256Hex(root.resolve("operations/user-provisioning/output-schema.json")));
+        io.verops.core.operation.Operation op = io.verops.core.operation.OperationCatalog.load(root.resolve("operations"))
+                .require("user-provisioning");
+        String hookPolicy = io.verops.executor.hooks.Hooks.policySha256(op, io.verops.core.Phase.APPLY);
+        assertThat(p.path("operation").path("hook_policy_sha256").asText()).as("the hook script the apply ran under")
+                .isEqualTo(hookPolicy);
+        assertThat(predicateOf(bundle.resolveSibling(batchId + ".dry-run")).path("operation")
+                .path("hook_policy_sha256").asText()).as("the dry run's own policy")
+                .isEqualTo(io.verops.executor.hooks.Hooks.policySha256(op, io.verops.core.Phase.DRY_RUN))
+                .isNotEqualTo(hookPolicy);
+        java.util.Set<String> executed = new java.util.HashSet<>();
+        java.util.Set<String> withCodexEvents = new java.util.HashSet<>();
+        for (String line : auditLines()) {
+            JsonNode a = Json.parse(line);
+            if (a.path("event").path("type").asText().equals("verops.attempt.started")) {
+                assertThat(withCodexEvents).as("the attempt's record precedes its codex events")
+                        .doesNotContain(a.path("item_id").asText());
+                assertThat(a.path("event").path("codex_version").asText()).isEqualTo(codexVersion);
+                assertThat(a.path("event").path("model_provider").asText()).isEqualTo("codex-sim");
+                assertThat(a.path("event").path("hook_policy_sha256").asText()).isEqualTo(hookPolicy);
+                executed.add(a.path("item_id").asText());
+            } else if (a.path("source").asText().equals("codex")) {
+                withCodexEvents.add(a.path("item_id").asText());
+            }
+        }
+        assertThat(executed).hasSize(8).isEqualTo(withCodexEvents);
         assertThat(p.path("input").path("name").asText()).as("as given to --input")
                 .isEqualTo(root.resolve("examples/batches/users.csv").toString());
         assertThat(p.path("input").path("sha256").asText())
@@ -373,6 +398,12 @@ class VerifyCommandTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** The provenance predicate of a bundle's signed statement. */
+    private static JsonNode predicateOf(Path dir) throws IOException {
+        JsonNode env = Json.mapper().readTree(dir.resolve("manifest.json").toFile());
+        return Json.mapper().readTree(Base64.getDecoder().decode(env.path("payload").asText())).path("predicate");
+    }
 
     private static SigningKey ownKey() {
         return SigningKey.loadOrCreate(new KeySettings(keys, null));
