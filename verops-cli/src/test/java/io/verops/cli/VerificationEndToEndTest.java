@@ -363,6 +363,13 @@ class VerificationEndToEndTest {
         assertThat(gate.path("threshold").asDouble()).isEqualTo(0.05);
         assertThat(gate.path("detail").asText()).isEqualTo("1 of 19 items failed (5.3% > 5%)");
         assertThat(halt.path("gate").path("detail").asText()).isEqualTo("batch halted: 1 of 19 items failed (5.3% > 5%)");
+        assertThat(run.audit()).filteredOn(a -> a.path("event").path("type").asText().equals("verops.batch.halted"))
+                .singleElement().satisfies(a -> {
+                    assertThat(a.path("event").path("actor").asText()).isEqualTo("verops verifier (gate failure_ratio)");
+                    assertThat(a.path("event").path("gate").path("name").asText()).isEqualTo("failure_ratio");
+                    assertThat(a.path("event").path("gate").path("observed").asDouble()).isEqualTo(1.0 / 19);
+                    assertThat(a.path("event").path("gate").path("threshold").asDouble()).isEqualTo(0.05);
+                });
         assertThat(Sqlite.query(db, "SELECT count(*) FROM users")).containsExactly("0");
     }
 
