@@ -418,6 +418,35 @@ class VerificationEndToEndTest {
     }
 
     @Test
+    void aDryRunClaimingItWouldInsertAUserTheTargetAlreadyHoldsFailsItsNothingChangedPostCondition() throws Exception {
+        Path db = work.resolve("already-there.db");
+        Process setup = new ProcessBuilder("sqlite3", db.toString(), ".read "
+                + root().resolve("operations/user-provisioning/target-setup.sql"),
+                "INSERT INTO users VALUES ('there@example.com', 'viewer', 'a', '2026-01-01T00:00:00Z')")
+                .redirectErrorStream(true).start();
+        assertThat(setup.waitFor()).as(new String(setup.getInputStream().readAllBytes())).isZero();
+        Path input = csv("already-there.csv", "there@example.com,viewer,a", "fresh@example.com,viewer,b");
+
+        Run run = verops(home, "run", "--operation", "user-provisioning", "--input", input.toString(),
+                "--reports", work.resolve("reports-already-there").toString(), "--target-db", db.toString(),
+                "--sim-fault", "claim-success:item=there@example.com");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.HALTED);
+        Map<String, JsonNode> items = byItem(run.report());
+        JsonNode there = items.get("there@example.com");
+        assertThat(there.path("output").path("status").asText()).as("the agent claimed success").isEqualTo("success");
+        assertThat(check(there, "claims").path("outcome").asText()).as("its lookup did succeed").isEqualTo("pass");
+        assertThat(there.path("status").asText()).isEqualTo("failure");
+        assertThat(there.path("message").asText()).isEqualTo("post-condition failed: 'user-not-created-yet': expected "
+                + "[{\"users\":0}], observed [{\"users\":1}]");
+        JsonNode post = check(there, "post_conditions");
+        assertThat(post.path("outcome").asText()).isEqualTo("fail");
+        assertThat(post.path("observations").get(0).path("command").asText())
+                .startsWith("sqlite3 -readonly -json '" + db + "' ").contains("there@example.com");
+        assertThat(check(items.get("fresh@example.com"), "post_conditions").path("outcome").asText()).isEqualTo("pass");
+    }
+
+    @Test
     void anOutputSchemaThatBreaksStrictModeIsRefusedWhenTheOperationLoads() throws Exception {
         ObjectNode schema = (ObjectNode) Json.mapper().readTree(
                 root().resolve("operations/user-provisioning/output-schema.json").toFile());
