@@ -127,6 +127,27 @@ public final class BatchAssembly {
         return list;
     }
 
+    /**
+     * Each distinct value of {@code field} in the executor's {@value AuditMessage#ATTEMPT_STARTED} events of this
+     * phase (the provenance of its codex runs: {@code codex_version}, {@code model_provider},
+     * {@code hook_policy_sha256}), sorted; none when no item ran or its executor did not record them.
+     */
+    public List<String> attemptValues(String field) {
+        Objects.requireNonNull(field, "field == null");
+        java.util.Set<String> values = new java.util.TreeSet<>();
+        List<String> ids = accepted == null ? List.copyOf(itemPipelineEvents.keySet())
+                : accepted.items().stream().map(BatchEvent.PlannedItem::itemId).toList();
+        for (String id : ids) {
+            for (AuditMessage a : itemPipelineEvents.getOrDefault(id, List.of())) {
+                String value = a.event().path(field).asText("");
+                if (AuditMessage.ATTEMPT_STARTED.equals(a.event().path("type").asText()) && !value.isBlank()) {
+                    values.add(value);
+                }
+            }
+        }
+        return List.copyOf(values);
+    }
+
     /** The pipeline's events that concern the batch as a whole (no item), in arrival order. */
     public List<AuditMessage> pipelineEvents() {
         return List.copyOf(pipelineEvents);

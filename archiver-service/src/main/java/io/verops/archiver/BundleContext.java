@@ -3,15 +3,11 @@ package io.verops.archiver;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
 import io.verops.core.operation.SandboxBypass;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,25 +84,6 @@ public record BundleContext(String veropsVersion, String codexVersion, String mo
      * cannot be run. Called once at start-up.
      */
     public static String probeCodexVersion(Path codexBinary) {
-        try {
-            Process p = new ProcessBuilder(codexBinary.toString(), "--version").redirectErrorStream(true).start();
-            p.getOutputStream().close(); // codex waits for more input while its stdin is open
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readNBytes(4096), StandardCharsets.UTF_8).trim();
-            }
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return UNKNOWN + " (" + codexBinary.getFileName() + " --version did not answer)";
-            }
-            String first = out.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
-            return p.exitValue() == 0 && !first.isBlank() ? first : UNKNOWN + " (" + codexBinary.getFileName()
-                    + " --version exited " + p.exitValue() + ")";
-        } catch (IOException e) {
-            return UNKNOWN + " (" + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return UNKNOWN;
-        }
+        return io.verops.core.CodexVersion.probe(codexBinary);
     }
 }

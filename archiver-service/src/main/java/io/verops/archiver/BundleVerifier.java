@@ -5,6 +5,7 @@ import io.verops.archiver.internal.Csv;
 import io.verops.archiver.internal.Dsse;
 import io.verops.core.Json;
 import io.verops.core.internal.Digests;
+import io.verops.core.messages.AuditMessage;
 import io.verops.core.schema.MessageSchemas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -482,6 +483,7 @@ public final class BundleVerifier {
         Map<String, Integer> codexEvents = new HashMap<>();
         Map<String, AuditLine> firstCodexLine = new HashMap<>();
         Map<String, AuditLine> verdictLine = new HashMap<>();
+        Map<String, Set<String>> attemptValues = new HashMap<>();
         for (AuditLine l : audit) {
             if (!l.json().path("batch_id").asText().equals(parsed.batchId())) {
                 throw new Discrepancy("audit.jsonl line " + l.number() + ": batch " + l.json().path("batch_id").asText()
@@ -501,6 +503,13 @@ public final class BundleVerifier {
             if (l.json().path("source").asText().equals("codex")) {
                 codexEvents.merge(item, 1, Integer::sum);
                 firstCodexLine.putIfAbsent(item, l);
+            } else if (l.type().equals(AuditMessage.ATTEMPT_STARTED)) {
+                for (String f : List.of("codex_version", "hook_policy_sha256")) {
+                    String value = l.json().path("event").path(f).asText("");
+                    if (!value.isBlank()) {
+                        attemptValues.computeIfAbsent(f, k -> new TreeSet<>()).add(value);
+                    }
+                }
             } else if (l.type().equals(AuditChain.VERDICT)) {
                 if (verdictLine.putIfAbsent(item, l) != null) {
                     throw new Discrepancy("audit.jsonl line " + l.number() + ": a second " + AuditChain.VERDICT
@@ -548,6 +557,7 @@ public final class BundleVerifier {
                     + ", but report.json says " + shortHex(parsed.input().sha256()));
         }
         checkProvenance(parsed, predicate, phase);
+        checkRunProvenance(predicate, attemptValues);
         checks.add("every executed item has its codex events in audit.jsonl, no event belongs to an unknown item, "
                 + "the recorded verdicts and counts agree");
         return checkDryRunLink(parsed);
@@ -576,6 +586,26 @@ public final class BundleVerifier {
         if (!Objects.equals(approver, recorded)) {
             throw new Discrepancy(where + ": approver " + (recorded == null ? "none" : "'" + recorded + "'")
                     + ", but report.json says " + (approver == null ? "none" : "'" + approver + "'"));
+        }
+    }
+
+    /**
+     * The codex version and hook policy in the provenance against those the executor recorded before each attempt
+     * (its {@code verops.attempt.started} lines), when it recorded them.
+     */
+    private void checkRunProvenance(JsonNode p, Map<String, Set<String>> recorded) throws Discrepancy {
+        String where = Manifest.FILE + " provenance";
+        Set<String> versions = recorded.get("codex_version");
+        if (versions != null && !p.path("codex_version").asText().equals(String.join(", ", versions))) {
+            throw new Discrepancy(where + ": codex version '" + p.path("codex_version").asText()
+                    + "', but audit.jsonl records '" + String.join(", ", versions) + "'");
+        }
+        Set<String> policies = recorded.get("hook_policy_sha256");
+        String policy = p.path("operation").path("hook_policy_sha256").asText("");
+        if (policies != null && !policy.equals(String.join(", ", policies))) {
+            throw new Discrepancy(where + ": hook policy SHA-256 " + (policy.isEmpty() ? "missing" : shortHex(policy))
+                    + ", but audit.jsonl records " + String.join(", ", policies.stream().map(BundleVerifier::shortHex)
+                    .toList()));
         }
     }
 

@@ -98,7 +98,7 @@ public final class BundleWriter {
             observer.beforeWriting("audit.jsonl", tmp);
             AuditHead head = writeAudit(tmp.resolve("audit.jsonl"), batch, report, now);
             files.put("audit.jsonl", Digests.sha256Hex(tmp.resolve("audit.jsonl")));
-            ObjectNode predicate = provenance(context, report, acc, head, key);
+            ObjectNode predicate = provenance(context, batch, report, acc, head, key);
             write(tmp, ReportPage.FILE, ReportPage.render(reportJson, predicate), files, observer);
             write(tmp, Manifest.PUBLIC_KEY_FILE, key.publicKeyPem(), files, observer);
             JsonNode envelope = Manifest.envelope(Manifest.statement(files, predicate), key);
@@ -120,8 +120,13 @@ public final class BundleWriter {
         return target;
     }
 
-    /** The provenance predicate of the manifest. */
-    static ObjectNode provenance(BundleContext ctx, BatchReport report, BatchEvent acc, AuditHead head, SigningKey key) {
+    /**
+     * The provenance predicate of the manifest. The codex version, model provider and hook policy are those the
+     * executor recorded for the phase's runs ({@code verops.attempt.started}), several joined by ", " when its runs
+     * differed; without such records, the context's.
+     */
+    static ObjectNode provenance(BundleContext ctx, BatchAssembly batch, BatchReport report, BatchEvent acc,
+                                 AuditHead head, SigningKey key) {
         ObjectNode p = Json.mapper().createObjectNode();
         p.put("batch_id", report.batchId());
         p.put("phase", acc.phase().wire());
@@ -132,13 +137,16 @@ public final class BundleWriter {
             putIfSet(op, "definition_sha256", facts.definitionSha256());
             putIfSet(op, "output_schema_sha256", facts.outputSchemaSha256());
         }
+        putIfSet(op, "hook_policy_sha256", String.join(", ", batch.attemptValues("hook_policy_sha256")));
         p.put("verops_version", ctx.veropsVersion());
-        p.put("codex_version", ctx.codexVersion());
+        List<String> codex = batch.attemptValues("codex_version");
+        p.put("codex_version", codex.isEmpty() ? ctx.codexVersion() : String.join(", ", codex));
         ObjectNode model = p.putObject("model");
         model.put("name", facts == null || facts.model() == null ? BundleContext.UNKNOWN : facts.model());
         model.put("reasoning_effort", facts == null || facts.reasoningEffort() == null ? BundleContext.UNKNOWN
                 : facts.reasoningEffort());
-        putIfSet(model, "provider", ctx.modelProvider());
+        List<String> providers = batch.attemptValues("model_provider");
+        putIfSet(model, "provider", providers.isEmpty() ? ctx.modelProvider() : String.join(", ", providers));
         p.set("input", Json.tree(report.input()));
         p.put("started_at", report.startedAt().toString());
         p.put("finished_at", report.finishedAt().toString());

@@ -265,6 +265,9 @@ public final class ReportPage {
             if (o.hasNonNull("output_schema_sha256")) {
                 dl(h, "output schema SHA-256", null, o.path("output_schema_sha256").asText());
             }
+            if (o.hasNonNull("hook_policy_sha256")) {
+                dl(h, "hook policy SHA-256", null, o.path("hook_policy_sha256").asText());
+            }
         }
         h.append("</dl><p class=\"muted\">The bundle's manifest.json holds the SHA-256 of every file, signed with "
                 + "Ed25519; check it offline with <code>verops verify &lt;bundle&gt;</code>.</p></section>\n");

@@ -207,6 +207,26 @@ class BundleVerifierTest {
     }
 
     @Test
+    void aResealedProvenanceThatDisagreesWithTheExecutorsRecordIsNamed() throws Exception {
+        bundle = BundleWriter.write(tmp.resolve("reports-runs"), new SampleBatch("b-runs", Phase.APPLY)
+                        .attemptStarted("ann@example.com", "codex-cli 0.169.0", "codex-sim", "ef".repeat(32)).assembly(),
+                Instant.parse("2026-03-01T10:05:00Z"), SampleBatch.context(tmp.resolve("keys")), key);
+        ObjectNode predicate = (ObjectNode) Bundles.predicate(bundle).deepCopy();
+        predicate.with("operation").put("hook_policy_sha256", "00".repeat(32));
+        resealWithPredicate(predicate);
+
+        assertThat(failure()).isEqualTo("manifest.json provenance: hook policy SHA-256 000000000000..., but audit.jsonl "
+                + "records efefefefefef...");
+
+        predicate.with("operation").put("hook_policy_sha256", "ef".repeat(32));
+        predicate.put("codex_version", "codex-cli 9.9.9");
+        resealWithPredicate(predicate);
+
+        assertThat(failure()).isEqualTo("manifest.json provenance: codex version 'codex-cli 9.9.9', but audit.jsonl "
+                + "records 'codex-cli 0.169.0'");
+    }
+
+    @Test
     void aResealedExecutedItemWithoutItsEventsIsNamed() throws Exception {
         ObjectNode r = report();
         ObjectNode needsInput = (ObjectNode) r.path("results").get(2);

@@ -105,6 +105,42 @@ class BundleWriterTest {
         assertThat(p.path("started_at").asText()).isEqualTo("2026-03-01T10:00:00Z");
         assertThat(p.path("finished_at").asText()).isEqualTo("2026-03-01T10:00:05.500Z");
         assertThat(p.path("audit").path("lines").asInt()).isEqualTo(Bundles.lines(bundle.resolve("audit.jsonl")).size());
+        assertThat(p.path("operation").has("hook_policy_sha256")).as("no executor recorded one").isFalse();
+    }
+
+    @Test
+    void theProvenanceNamesTheCodexProviderAndHookPolicyThatTheExecutorRecordedForItsRuns() throws Exception {
+        SampleBatch batch = new SampleBatch("b-13", Phase.APPLY);
+        for (String id : List.of("ann@example.com", "<b>bo</b>@example.com", "cy@example.com")) {
+            batch.attemptStarted(id, "codex-cli 0.170.0", "openai-api", "ef".repeat(32));
+        }
+        Path bundle = write(batch);
+
+        JsonNode p = Bundles.predicate(bundle);
+        assertThat(p.path("codex_version").asText()).as("the executor's, not the context's").isEqualTo("codex-cli 0.170.0");
+        assertThat(p.path("model").path("provider").asText()).isEqualTo("openai-api");
+        assertThat(p.path("operation").path("hook_policy_sha256").asText()).isEqualTo("ef".repeat(32));
+        List<String> ann = Bundles.lines(bundle.resolve("audit.jsonl")).stream().map(Json::parse)
+                .filter(n -> n.path("item_id").asText().equals("ann@example.com"))
+                .map(n -> n.path("event").path("type").asText()).toList();
+        assertThat(ann).startsWith("verops.attempt.started", "thread.started");
+        assertThat(Files.readString(bundle.resolve("report.html"))).contains("hook policy SHA-256").contains("ef".repeat(32));
+        BundleVerifier.Result r = BundleVerifier.verify(bundle, null);
+        assertThat(r.ok()).as(r.message()).isTrue();
+    }
+
+    @Test
+    void runsThatDifferAreEachNamedInTheProvenance() throws Exception {
+        SampleBatch batch = new SampleBatch("b-14", Phase.APPLY)
+                .attemptStarted("ann@example.com", "codex-cli 0.170.0", "codex-sim", "ef".repeat(32))
+                .attemptStarted("cy@example.com", "codex-cli 0.169.0", "codex-sim", "01".repeat(32));
+        Path bundle = write(batch);
+
+        JsonNode p = Bundles.predicate(bundle);
+        assertThat(p.path("codex_version").asText()).isEqualTo("codex-cli 0.169.0, codex-cli 0.170.0");
+        assertThat(p.path("operation").path("hook_policy_sha256").asText())
+                .isEqualTo("01".repeat(32) + ", " + "ef".repeat(32));
+        assertThat(BundleVerifier.verify(bundle, null).ok()).isTrue();
     }
 
     @Test

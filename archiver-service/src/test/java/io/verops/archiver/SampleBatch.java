@@ -81,6 +81,15 @@ final class SampleBatch {
                 new Usage(100 + row, 10, 20, 5), types.length, checks, null, start, start.plusMillis(1500), 1400));
     }
 
+    /** Adds the executor's record of an attempt of {@code itemId}: which codex, provider and hook policy ran it. */
+    SampleBatch attemptStarted(String itemId, String codexVersion, String provider, String hookPolicySha256) {
+        ObjectNode e = Json.mapper().createObjectNode().put("type", AuditMessage.ATTEMPT_STARTED).put("attempt", 1)
+                .put("codex_version", codexVersion).put("model_provider", provider)
+                .put("hook_policy_sha256", hookPolicySha256);
+        audit.add(new AuditMessage(batchId, OPERATION, itemId, phase, 1, 0, "verops", e, t0));
+        return this;
+    }
+
     /** The assembly after every message arrived. */
     BatchAssembly assembly() {
         BatchAssembly b = new BatchAssembly(batchId);

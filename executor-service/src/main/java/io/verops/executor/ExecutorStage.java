@@ -57,6 +57,8 @@ public final class ExecutorStage {
     private final TargetSetup targets;
     private final BatchStateView state;
     private final String executorId;
+    /** What the codex binary says its version is; asked once, at the first run. */
+    private volatile String codexVersion;
 
     public ExecutorStage(OperationCatalog catalog, ExecutorSettings settings, Publisher publisher, Clock clock,
                          BatchStateView state) {
@@ -203,6 +205,10 @@ public final class ExecutorStage {
                 argv.addAll(argv.size() - 2, Hooks.install(codexHome, op, item.phase(), decisionsLog));
                 CodexCommand.requireNoBypass(argv, sandbox.bypassesSandbox() ? settings.sandboxBypass()
                         : SandboxBypass.REFUSED);
+                // the provenance of the attempt: which codex, which model provider, which hook policy
+                audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
+                        item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops",
+                        attemptStarted(op, item.phase(), attempt), clock.instant())));
                 // the evidence of every attempt says which sandbox codex ran in, and whether it was bypassed
                 audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
                         item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops",
@@ -317,6 +323,22 @@ public final class ExecutorStage {
             e.put("allowed_by", "verops.executor.allow-sandbox-bypass=true");
         }
         return e;
+    }
+
+    /** The provenance of one attempt's codex run: which codex, which model provider, which hook policy. */
+    private JsonNode attemptStarted(Operation op, Phase phase, int attempt) {
+        String version = codexVersion;
+        if (version == null) {
+            version = io.verops.core.CodexVersion.probe(settings.codexBinary());
+            codexVersion = version;
+        }
+        var event = Json.mapper().createObjectNode();
+        event.put("type", AuditMessage.ATTEMPT_STARTED);
+        event.put("attempt", attempt);
+        event.put("codex_version", version);
+        event.put("model_provider", settings.endpoint().providerId());
+        event.put("hook_policy_sha256", Hooks.policySha256(op, phase));
+        return event;
     }
 
     /** The operation's backoff when it declares one, else the executor's base, doubled per attempt; with jitter. */

@@ -184,6 +184,17 @@ class PackagedServicesTest {
                 .allSatisfy(r -> assertThat(r.path("audit_events").asInt())
                         .as("audit events of %s", r.path("item_id").asText()).isPositive());
 
+        Map<String, String> bundle = bundleFiles(batchId);
+        JsonNode env = Json.mapper().readTree(bundle.get("manifest.json"));
+        JsonNode provenance = Json.mapper().readTree(java.util.Base64.getDecoder().decode(env.path("payload").asText()))
+                .path("predicate");
+        assertThat(provenance.path("codex_version").asText()).as("the executor's codex, recorded in the audit")
+                .isEqualTo("codex-cli 0.169.0");
+        assertThat(provenance.path("model").path("provider").asText()).isEqualTo("codex-sim");
+        assertThat(provenance.path("operation").path("hook_policy_sha256").asText()).matches("[0-9a-f]{64}");
+        assertThat(bundle.get("audit.jsonl").lines().filter(l -> l.contains("\"type\":\"verops.attempt.started\"")))
+                .hasSize(8);
+
         assertThat(sqlite("SELECT email FROM users ORDER BY email;")).containsExactly(
                 "alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com",
                 "frank@example.com", "heidi@example.com", "ivan@example.com", "judy@example.com");
@@ -328,6 +339,22 @@ class PackagedServicesTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
         return Json.mapper().readTree(r.body());
+    }
+
+    /** The files of a bundle, fetched as the archiver's zip. */
+    private static Map<String, String> bundleFiles(String id) throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(services.get("archiver").uri("/batches/" + id + "/bundle"))
+                .header("X-API-Key", AUDITOR_KEY).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        Map<String, String> files = new LinkedHashMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (!e.isDirectory()) {
+                    files.put(Path.of(e.getName()).getFileName().toString(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return files;
     }
 
     private static List<Integer> counts(JsonNode report) {

@@ -204,6 +204,30 @@ class VerifierStageTest {
     }
 
     @Test
+    void destructiveOutputHaltsOnItsOwnVerdictLongBeforeTheMinimumSample() throws Exception {
+        String batch = "b-destructive";
+        plan(batch, 25);
+        Evidence destructive = new Evidence(List.of(new Evidence.Command("echo 'deleted 3 rows'; sqlite3 -readonly db "
+                + "'SELECT 1'", 0, "completed", "deleted 3 rows\n1", 0, "deleted 3 rows")), List.of(), List.of(), null,
+                "agent_message");
+        try (VerifierStage stage = new VerifierStage(catalog, publisher, verifierSettings, CLOCK)) {
+            stage.handle(result(batch, 1, "success", null));
+            stage.handle(result(batch, 2, "success", destructive));
+        }
+        assertThat(values(settings.topics().control(), batch)).as("2 of 25 verdicts, far from the sample of 20")
+                .singleElement().satisfies(h -> {
+                    assertThat(h.path("actor").asText()).isEqualTo("verops verifier (gate destructive_output)");
+                    assertThat(h.path("gate").path("name").asText()).isEqualTo("destructive_output");
+                    assertThat(h.path("gate").path("observed").asDouble()).isEqualTo(1.0);
+                    assertThat(h.path("gate").path("threshold").asDouble()).isEqualTo(0.0);
+                    assertThat(h.path("reason").asText()).startsWith("item u2@example.com: the output of 'echo 'deleted 3 "
+                            + "rows'").contains("('deleted 3 rows') reports something destructive");
+                });
+        assertThat(values(settings.topics().verdicts(), batch)).filteredOn(v -> v.path("item_id").asText().equals(email(2)))
+                .singleElement().satisfies(v -> assertThat(v.path("status").asText()).isEqualTo("failure"));
+    }
+
+    @Test
     void aRestartedVerifierCountsTheVerdictsPublishedBeforeIt() throws Exception {
         String batch = "b-restart";
         plan(batch, 4);

@@ -274,13 +274,176 @@ class VerificationEndToEndTest {
             }
         }
         List<JsonNode> gates = gateEvents(run);
-        assertThat(gates).filteredOn(g -> g.path("outcome").asText().equals("halted"))
-                .extracting(g -> g.path("name").asText()).containsExactly("destructive_output", "error_flood");
+        // all from the evaluation after loud's verdict; when the verifier judges loud after the calm items (a loaded
+        // machine), that verdict also closes the phase and the failure ratio (1 of 4) fires in the same evaluation
+        List<JsonNode> halted = gates.stream().filter(g -> g.path("outcome").asText().equals("halted")).toList();
+        assertThat(halted).extracting(g -> g.path("name").asText()).startsWith("destructive_output", "error_flood")
+                .isSubsetOf("destructive_output", "error_flood", "failure_ratio");
+        assertThat(halted).allSatisfy(g -> assertThat(g.path("after_item").asText()).isEqualTo("loud@example.com"));
+        assertThat(report.path("halts")).as("only the first halt counts").hasSize(1);
         assertThat(gates).filteredOn(g -> g.path("name").asText().equals("error_flood")).singleElement()
                 .satisfies(g -> {
                     assertThat(g.path("observed").asInt()).isEqualTo(20);
                     assertThat(g.path("threshold").asInt()).isEqualTo(10);
                 });
+    }
+
+    /** {@code n} rows of users for one batch, {@code prefix1@example.com} onwards. */
+    static Path users(String name, String prefix, int n) throws IOException {
+        String[] rows = new String[n];
+        for (int i = 1; i <= n; i++) {
+            rows[i - 1] = prefix + i + "@example.com,viewer,t" + i;
+        }
+        return csv(name, rows);
+    }
+
+    static JsonNode reportGate(JsonNode report, String name) {
+        for (JsonNode g : report.path("gates")) {
+            if (g.path("name").asText().equals(name)) {
+                return g;
+            }
+        }
+        throw new AssertionError("no gate '" + name + "' in the report's gates: " + report.path("gates"));
+    }
+
+    /**
+     * The user-provisioning operation of the project with its {@code operation.json} changed by {@code change},
+     * in a verops home of its own.
+     */
+    static Path homeWithOperation(String name, java.util.function.Consumer<ObjectNode> change) throws IOException {
+        ObjectNode def = (ObjectNode) Json.mapper().readTree(
+                root().resolve("operations/user-provisioning/operation.json").toFile());
+        change.accept(def);
+        return linkedHome(work.resolve(name), Map.of("operation.json", Json.pretty(def)));
+    }
+
+    @Test
+    void oneFailureInTwentyIsExactlyTheThresholdAndTheDryRunReachesApproval() throws Exception {
+        Path input = users("at-threshold.csv", "at", 20);
+        Path db = work.resolve("at-threshold.db");
+        Run run = verops(home, "run", "--operation", "user-provisioning", "--input", input.toString(),
+                "--reports", work.resolve("reports-at-threshold").toString(), "--target-db", db.toString(),
+                "--sim-fault", "off-schema:item=at7@example.com");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.AWAITING_APPROVAL);
+        assertThat(run.out()).contains("verops approve ").doesNotContain("HALTED");
+        JsonNode report = run.report();
+        assertThat(report.path("dry_run").asBoolean()).isTrue();
+        assertThat(report.path("failed").asInt()).isEqualTo(1);
+        assertThat(report.path("succeeded").asInt()).isEqualTo(19);
+        assertThat(report.has("halts")).as("no halt at exactly 5%").isFalse();
+        JsonNode gate = reportGate(report, "failure_ratio");
+        assertThat(gate.path("outcome").asText()).isEqualTo("passed");
+        assertThat(gate.path("observed").asDouble()).isEqualTo(0.05);
+        assertThat(gate.path("threshold").asDouble()).isEqualTo(0.05);
+        assertThat(gate.path("detail").asText()).isEqualTo("1 of 20 items failed (5.0% <= 5%)");
+        assertThat(byItem(report).get("at7@example.com").path("status").asText()).isEqualTo("failure");
+    }
+
+    @Test
+    void oneFailureInNineteenIsJustPastTheThresholdAndHaltsTheDryRunBeforeApproval() throws Exception {
+        Path input = users("past-threshold.csv", "past", 19);
+        Path db = work.resolve("past-threshold.db");
+        Run run = verops(home, "run", "--operation", "user-provisioning", "--input", input.toString(), "--yes",
+                "--reports", work.resolve("reports-past-threshold").toString(), "--target-db", db.toString(),
+                "--sim-fault", "off-schema:item=past7@example.com");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.HALTED);
+        assertThat(run.out()).contains("HALTED by verops verifier (gate failure_ratio): 1 of 19 items failed (5.3% > 5%)");
+        JsonNode report = run.report();
+        assertThat(report.path("dry_run").asBoolean()).as("--yes, yet the apply never started").isTrue();
+        assertThat(report.path("failed").asInt()).isEqualTo(1);
+        JsonNode halt = report.path("halts").get(0);
+        assertThat(halt.path("actor").asText()).isEqualTo("verops verifier (gate failure_ratio)");
+        assertThat(halt.path("gate").path("observed").asDouble()).isEqualTo(1.0 / 19);
+        assertThat(halt.path("gate").path("threshold").asDouble()).isEqualTo(0.05);
+        JsonNode gate = reportGate(report, "failure_ratio");
+        assertThat(gate.path("outcome").asText()).isEqualTo("halted");
+        assertThat(gate.path("observed").asDouble()).isEqualTo(1.0 / 19);
+        assertThat(gate.path("threshold").asDouble()).isEqualTo(0.05);
+        assertThat(gate.path("detail").asText()).isEqualTo("1 of 19 items failed (5.3% > 5%)");
+        assertThat(halt.path("gate").path("detail").asText()).isEqualTo("batch halted: 1 of 19 items failed (5.3% > 5%)");
+        assertThat(run.audit()).filteredOn(a -> a.path("event").path("type").asText().equals("verops.batch.halted"))
+                .singleElement().satisfies(a -> {
+                    assertThat(a.path("event").path("actor").asText()).isEqualTo("verops verifier (gate failure_ratio)");
+                    assertThat(a.path("event").path("gate").path("name").asText()).isEqualTo("failure_ratio");
+                    assertThat(a.path("event").path("gate").path("observed").asDouble()).isEqualTo(1.0 / 19);
+                    assertThat(a.path("event").path("gate").path("threshold").asDouble()).isEqualTo(0.05);
+                });
+        assertThat(Sqlite.query(db, "SELECT count(*) FROM users")).containsExactly("0");
+    }
+
+    @Test
+    void theErrorFloodLimitIsTheOperationsOwn() throws Exception {
+        Path strict = homeWithOperation("flood-19-home",
+                def -> ((ObjectNode) def.path("policy")).put("error_flood_limit", 19));
+        Path input = csv("flood.csv", "quiet@example.com,viewer,a", "flood@example.com,viewer,b");
+
+        Run halted = verops(strict, "run", "--operation", "user-provisioning", "--input", input.toString(), "--yes",
+                "--reports", work.resolve("reports-flood-19").toString(), "--target-db",
+                work.resolve("flood-19.db").toString(), "--sim-fault", "error-flood:item=flood@example.com");
+
+        assertThat(halted.exitCode()).as(halted.out() + halted.err()).isEqualTo(ExitCodes.HALTED);
+        JsonNode report = halted.report();
+        assertThat(report.path("dry_run").asBoolean()).isTrue();
+        JsonNode gate = report.path("halts").get(0).path("gate");
+        assertThat(gate.path("name").asText()).isEqualTo("error_flood");
+        assertThat(gate.path("observed").asInt()).isEqualTo(20);
+        assertThat(gate.path("threshold").asInt()).isEqualTo(19);
+        assertThat(gate.path("detail").asText()).contains("has 20 lines mentioning error (limit 19)");
+        assertThat(check(byItem(report).get("flood@example.com"), "output").path("detail").asText())
+                .contains("has 20 lines mentioning error (limit 19)");
+
+        Path lenient = homeWithOperation("flood-20-home", def -> {
+            ((ObjectNode) def.path("policy")).put("error_flood_limit", 20);
+            ((ObjectNode) def.path("gates").path("destructive_output")).put("allowed", true);
+        });
+        Run passed = verops(lenient, "run", "--operation", "user-provisioning", "--input", input.toString(),
+                "--reports", work.resolve("reports-flood-20").toString(), "--target-db",
+                work.resolve("flood-20.db").toString(), "--sim-fault", "error-flood:item=flood@example.com",
+                "--sim-fault", "destructive-output:item=flood@example.com");
+
+        assertThat(passed.exitCode()).as("20 lines is not past a limit of 20, and destructive output is allowed: "
+                + passed.out() + passed.err()).isEqualTo(ExitCodes.AWAITING_APPROVAL);
+        JsonNode calm = passed.report();
+        assertThat(calm.has("halts")).isFalse();
+        JsonNode flood = byItem(calm).get("flood@example.com");
+        assertThat(flood.path("status").asText()).isEqualTo("success");
+        assertThat(check(flood, "output").path("outcome").asText()).isEqualTo("pass");
+        JsonNode closing = reportGate(calm, "error_flood");
+        assertThat(closing.path("outcome").asText()).isEqualTo("passed");
+        assertThat(closing.path("observed").asInt()).isEqualTo(20);
+        assertThat(closing.path("threshold").asInt()).isEqualTo(20);
+        assertThat(reportGate(calm, "destructive_output").path("outcome").asText()).isEqualTo("not_evaluated");
+    }
+
+    @Test
+    void aDryRunClaimingItWouldInsertAUserTheTargetAlreadyHoldsFailsItsNothingChangedPostCondition() throws Exception {
+        Path db = work.resolve("already-there.db");
+        Process setup = new ProcessBuilder("sqlite3", db.toString(), ".read "
+                + root().resolve("operations/user-provisioning/target-setup.sql"),
+                "INSERT INTO users VALUES ('there@example.com', 'viewer', 'a', '2026-01-01T00:00:00Z')")
+                .redirectErrorStream(true).start();
+        assertThat(setup.waitFor()).as(new String(setup.getInputStream().readAllBytes())).isZero();
+        Path input = csv("already-there.csv", "there@example.com,viewer,a", "fresh@example.com,viewer,b");
+
+        Run run = verops(home, "run", "--operation", "user-provisioning", "--input", input.toString(),
+                "--reports", work.resolve("reports-already-there").toString(), "--target-db", db.toString(),
+                "--sim-fault", "claim-success:item=there@example.com");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.HALTED);
+        Map<String, JsonNode> items = byItem(run.report());
+        JsonNode there = items.get("there@example.com");
+        assertThat(there.path("output").path("status").asText()).as("the agent claimed success").isEqualTo("success");
+        assertThat(check(there, "claims").path("outcome").asText()).as("its lookup did succeed").isEqualTo("pass");
+        assertThat(there.path("status").asText()).isEqualTo("failure");
+        assertThat(there.path("message").asText()).isEqualTo("post-condition failed: 'user-not-created-yet': expected "
+                + "[{\"users\":0}], observed [{\"users\":1}]");
+        JsonNode post = check(there, "post_conditions");
+        assertThat(post.path("outcome").asText()).isEqualTo("fail");
+        assertThat(post.path("observations").get(0).path("command").asText())
+                .startsWith("sqlite3 -readonly -json '" + db + "' ").contains("there@example.com");
+        assertThat(check(items.get("fresh@example.com"), "post_conditions").path("outcome").asText()).isEqualTo("pass");
     }
 
     @Test
@@ -299,6 +462,8 @@ class VerificationEndToEndTest {
         Path file = broken.resolve("operations/user-provisioning/output-schema.json");
         assertThat(run.err()).contains(file + " at /: an object must declare \"additionalProperties\": false")
                 .contains(file + " at /properties/note: property 'note' must be listed in \"required\"");
+        assertThat(run.err()).as("the problems are the message, not a stack trace").doesNotContain("\tat ")
+                .doesNotContain("Exception");
         assertThat(work.resolve("reports-never")).doesNotExist();
         assertThat(broken.resolve("var/kafka")).as("nothing started").doesNotExist();
     }

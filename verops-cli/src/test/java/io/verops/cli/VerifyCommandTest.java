@@ -133,6 +133,98 @@ class VerifyCommandTest {
         assertThat(o.code()).as(o.out()).isEqualTo(ExitCodes.OK);
     }
 
+    @Test
+    void theManifestOfARealRunRecordsItsProvenanceAsASignedInTotoStatement() throws Exception {
+        Path root = CliRun.repoRoot();
+        JsonNode env = envelope();
+        assertThat(env.path("payloadType").asText()).isEqualTo("application/vnd.in-toto+json");
+        JsonNode statement = Json.mapper().readTree(Base64.getDecoder().decode(env.path("payload").asText()));
+        assertThat(statement.path("_type").asText()).isEqualTo("https://in-toto.io/Statement/v1");
+        assertThat(statement.path("subject").findValuesAsText("name")).containsExactlyInAnyOrder("report.json",
+                "results.csv", "needs-input.csv", "audit.jsonl", "report.html", "public-key.pem");
+        for (JsonNode s : statement.path("subject")) {
+            assertThat(s.path("digest").path("sha256").asText()).as(s.path("name").asText())
+                    .isEqualTo(Digests.sha256Hex(bundle.resolve(s.path("name").asText())));
+        }
+        JsonNode p = statement.path("predicate");
+        assertThat(p.path("batch_id").asText()).isEqualTo(batchId);
+        assertThat(p.path("phase").asText()).isEqualTo("apply");
+        String implementation = Main.class.getPackage().getImplementationVersion();
+        assertThat(p.path("verops_version").asText()).isEqualTo(implementation == null ? "development" : implementation);
+        Process version = new ProcessBuilder(root.resolve(".tools/codex/node_modules/.bin/codex").toString(), "--version")
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String codexVersion = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(version.waitFor()).isZero();
+        assertThat(p.path("codex_version").asText()).as("what the codex binary that ran says").isEqualTo(codexVersion)
+                .isEqualTo("codex-cli 0.169.0");
+        JsonNode def = Json.mapper().readTree(root.resolve("operations/user-provisioning/operation.json").toFile());
+        assertThat(p.path("model").path("name").asText()).isEqualTo(def.path("model").path("name").asText());
+        assertThat(p.path("model").path("reasoning_effort").asText())
+                .isEqualTo(def.path("model").path("reasoning_effort").asText());
+        assertThat(p.path("model").path("provider").asText()).isEqualTo("codex-sim");
+        assertThat(p.path("operation").path("name").asText()).isEqualTo("user-provisioning");
+        assertThat(p.path("operation").path("definition_sha256").asText()).as("operation.json holds the hook policy too")
+                .isEqualTo(Digests.sha256Hex(root.resolve("operations/user-provisioning/operation.json")));
+        assertThat(p.path("operation").path("output_schema_sha256").asText())
+                .isEqualTo(Digests.sha256Hex(root.resolve("operations/user-provisioning/output-schema.json")));
+        io.verops.core.operation.Operation op = io.verops.core.operation.OperationCatalog.load(root.resolve("operations"))
+                .require("user-provisioning");
+        String hookPolicy = io.verops.executor.hooks.Hooks.policySha256(op, io.verops.core.Phase.APPLY);
+        assertThat(p.path("operation").path("hook_policy_sha256").asText()).as("the hook script the apply ran under")
+                .isEqualTo(hookPolicy);
+        assertThat(predicateOf(bundle.resolveSibling(batchId + ".dry-run")).path("operation")
+                .path("hook_policy_sha256").asText()).as("the dry run's own policy")
+                .isEqualTo(io.verops.executor.hooks.Hooks.policySha256(op, io.verops.core.Phase.DRY_RUN))
+                .isNotEqualTo(hookPolicy);
+        java.util.Set<String> executed = new java.util.HashSet<>();
+        java.util.Set<String> withCodexEvents = new java.util.HashSet<>();
+        for (String line : auditLines()) {
+            JsonNode a = Json.parse(line);
+            if (a.path("event").path("type").asText().equals("verops.attempt.started")) {
+                assertThat(withCodexEvents).as("the attempt's record precedes its codex events")
+                        .doesNotContain(a.path("item_id").asText());
+                assertThat(a.path("event").path("codex_version").asText()).isEqualTo(codexVersion);
+                assertThat(a.path("event").path("model_provider").asText()).isEqualTo("codex-sim");
+                assertThat(a.path("event").path("hook_policy_sha256").asText()).isEqualTo(hookPolicy);
+                executed.add(a.path("item_id").asText());
+            } else if (a.path("source").asText().equals("codex")) {
+                withCodexEvents.add(a.path("item_id").asText());
+            }
+        }
+        assertThat(executed).hasSize(8).isEqualTo(withCodexEvents);
+        assertThat(p.path("input").path("name").asText()).as("as given to --input")
+                .isEqualTo(root.resolve("examples/batches/users.csv").toString());
+        assertThat(p.path("input").path("sha256").asText())
+                .isEqualTo(Digests.sha256Hex(root.resolve("examples/batches/users.csv")));
+        assertThat(p.path("input").path("rows").asInt()).isEqualTo(10);
+        java.time.Instant started = java.time.Instant.parse(p.path("started_at").asText());
+        java.time.Instant finished = java.time.Instant.parse(p.path("finished_at").asText());
+        assertThat(started).isBefore(finished);
+        assertThat(finished).isBeforeOrEqualTo(java.time.Instant.parse(p.path("written_at").asText()));
+        String approver = System.getProperty("user.name") + " (--yes)";
+        assertThat(p.path("approver").asText()).isEqualTo(approver);
+        assertThat(p.path("approval").path("decision").asText()).isEqualTo("approved");
+        assertThat(p.path("approval").path("actor").asText()).isEqualTo(approver);
+        assertThat(p.path("dry_run_bundle").path("manifest_sha256").asText()).isEqualTo(
+                Digests.sha256Hex(bundle.resolveSibling(batchId + ".dry-run").resolve("manifest.json")));
+        assertThat(p.path("audit").path("lines").asLong()).isEqualTo(auditLines().size());
+        assertThat(p.path("signing_key_id").asText()).isEqualTo(ownKey().keyId())
+                .isEqualTo(env.path("signatures").get(0).path("keyid").asText());
+    }
+
+    @Test
+    void theSigningKeyIsCreatedOnFirstUseInAnOwnerOnlyFolderAndItsPublicKeyShippedInTheBundle() throws IOException {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)))
+                .isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(keys.resolve(KeySettings.PRIVATE_KEY_FILE)))).isEqualTo("rw-------");
+        assertThat(Files.readString(keys.resolve(KeySettings.PRIVATE_KEY_FILE))).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(Files.readString(bundle.resolve("public-key.pem")))
+                .isEqualTo(Files.readString(keys.resolve(KeySettings.PUBLIC_KEY_FILE)))
+                .isEqualTo(Files.readString(bundle.resolveSibling(batchId + ".dry-run").resolve("public-key.pem")));
+    }
+
     // ---- one byte of each file ----------------------------------------------------------------------------------
 
     @ParameterizedTest
@@ -306,6 +398,12 @@ class VerifyCommandTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** The provenance predicate of a bundle's signed statement. */
+    private static JsonNode predicateOf(Path dir) throws IOException {
+        JsonNode env = Json.mapper().readTree(dir.resolve("manifest.json").toFile());
+        return Json.mapper().readTree(Base64.getDecoder().decode(env.path("payload").asText())).path("predicate");
+    }
 
     private static SigningKey ownKey() {
         return SigningKey.loadOrCreate(new KeySettings(keys, null));

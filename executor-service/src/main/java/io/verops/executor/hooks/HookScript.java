@@ -35,6 +35,14 @@ final class HookScript {
         return HEAD + policyBlock(op, phase) + "H_LOG=" + word(decisionsLog.toString()) + "\n" + BODY;
     }
 
+    /**
+     * The script as {@link #render} writes it, without the run-specific line naming the decisions log: the same
+     * text for every run of an operation's phase, so that its digest identifies the hook policy that gated them.
+     */
+    static String policyScript(Operation op, Phase phase) {
+        return HEAD + policyBlock(op, phase) + BODY;
+    }
+
     static String withoutComments(String code) {
         StringBuilder sb = new StringBuilder(code.length());
         for (String line : code.split("\n", -1)) {

@@ -40,6 +40,9 @@ public final class Hooks {
      */
     static final int HOOK_TIMEOUT_SECONDS = 600;
 
+    /** The digest of each policy's script, by its policy block. */
+    private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
+
     /** Policies whose script already passed its self-test in this JVM (bash version, patterns compile). */
     private static final Map<String, Boolean> TESTED = new ConcurrentHashMap<>();
 
@@ -80,6 +83,18 @@ public final class Hooks {
             TESTED.put(key, Boolean.TRUE);
         }
         return List.of(BYPASS_HOOK_TRUST);
+    }
+
+    /**
+     * The SHA-256 (hex) of the hook policy that {@link #install} puts in place for {@code op}'s {@code phase}: of
+     * the generated script without its line naming the attempt's decisions log ({@code H_LOG=...}). It covers the
+     * operation's own policy, the default rules and the script's code, so it changes when any of them does.
+     */
+    public static String policySha256(Operation op, Phase phase) {
+        Objects.requireNonNull(op, "op == null");
+        Objects.requireNonNull(phase, "phase == null");
+        return DIGESTS.computeIfAbsent(HookScript.policyBlock(op, phase), k -> io.verops.core.internal.Digests.sha256Hex(
+                HookScript.policyScript(op, phase).getBytes(StandardCharsets.UTF_8)));
     }
 
     /**

@@ -46,6 +46,38 @@ class HooksInstallTest {
     }
 
     @Test
+    void thePolicyDigestIsThatOfTheInstalledScriptWithoutItsDecisionsLogLine() throws Exception {
+        Operation op = HookHarness.userProvisioning();
+        Path home = fresh("digest").resolve("codex-home");
+        Hooks.install(home, op, Phase.APPLY, home.resolveSibling("decisions.jsonl"));
+        String script = Files.readString(home.resolve("verops-hook.sh"), StandardCharsets.UTF_8);
+        String withoutLog = script.replaceFirst("(?m)^H_LOG=.*\n", "");
+        assertThat(withoutLog).isNotEqualTo(script);
+
+        String digest = Hooks.policySha256(op, Phase.APPLY);
+
+        assertThat(digest).matches("[0-9a-f]{64}")
+                .isEqualTo(io.verops.core.internal.Digests.sha256Hex(withoutLog.getBytes(StandardCharsets.UTF_8)));
+        Path other = fresh("digest-again").resolve("codex-home");
+        Hooks.install(other, op, Phase.APPLY, other.resolveSibling("elsewhere.jsonl"));
+        assertThat(Files.readString(other.resolve("verops-hook.sh")).replaceFirst("(?m)^H_LOG=.*\n", ""))
+                .as("every attempt of the phase runs the same policy").isEqualTo(withoutLog);
+    }
+
+    @Test
+    void thePolicyDigestChangesWithThePhaseAndWithAnyPolicyValue() throws Exception {
+        Operation op = HookHarness.userProvisioning();
+        Operation stricter = HookHarness.userProvisioningWithPolicy(
+                "{\"allowed_commands\": [\"sqlite3\", \"echo\", \"seq\"], \"error_flood_limit\": 9}");
+        Operation lenient = HookHarness.userProvisioningWithPolicy(
+                "{\"allowed_commands\": [\"sqlite3\", \"echo\", \"seq\"], \"error_flood_limit\": 10}");
+
+        assertThat(Hooks.policySha256(op, Phase.DRY_RUN)).isNotEqualTo(Hooks.policySha256(op, Phase.APPLY));
+        assertThat(Hooks.policySha256(stricter, Phase.APPLY)).isNotEqualTo(Hooks.policySha256(lenient, Phase.APPLY));
+        assertThat(Hooks.policySha256(op, Phase.APPLY)).isEqualTo(Hooks.policySha256(op, Phase.APPLY));
+    }
+
+    @Test
     void aSecondInstallKeepsTheRestOfTheConfigAndReplacesItsOwnBlock() throws Exception {
         Path home = fresh("config").resolve("codex-home");
         Files.createDirectories(home);

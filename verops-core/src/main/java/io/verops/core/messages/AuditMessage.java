@@ -11,6 +11,12 @@ import java.util.Objects;
  */
 public record AuditMessage(String batchId, String operation, String itemId, Phase phase, int attempt,
                            int seq, String source, JsonNode event, Instant at) {
+    /**
+     * The executor's event before each attempt of an item: {@code attempt}, {@code codex_version},
+     * {@code model_provider} and {@code hook_policy_sha256}, the provenance of that codex run.
+     */
+    public static final String ATTEMPT_STARTED = "verops.attempt.started";
+
     public AuditMessage {
         Objects.requireNonNull(batchId, "batchId == null");
         Objects.requireNonNull(event, "event == null");
