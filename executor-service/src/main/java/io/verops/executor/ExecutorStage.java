@@ -5,6 +5,7 @@ import io.verops.core.Json;
 import io.verops.core.Phase;
 import io.verops.core.kafka.IncomingRecord;
 import io.verops.core.kafka.Publisher;
+import io.verops.core.metrics.StepTimes;
 import io.verops.core.metrics.VeropsMetrics;
 import io.verops.core.messages.AuditMessage;
 import io.verops.core.messages.ExecutionRecord;
@@ -70,7 +71,9 @@ public final class ExecutorStage {
     public void handle(IncomingRecord record) throws Exception {
         ItemMessage item = Json.convert(record.json(), ItemMessage.class);
         Operation op = catalog.require(item.operation());
+        long mark = StepTimes.now();
         state.catchUp();
+        StepTimes.since("executor.catch_up", mark);
         String key = ExecutionRecord.key(item.batchId(), item.itemId(), item.phase());
         var previous = state.execution(key);
         ResultMessage result;
@@ -91,14 +94,20 @@ public final class ExecutorStage {
         } else {
             ExecutionRecord started = new ExecutionRecord(item.batchId(), item.itemId(), item.phase(),
                     ExecutionRecord.State.STARTED, executorId, clock.instant(), null);
+            mark = StepTimes.now();
             Publisher.await(List.of(publisher.send(publisher.settings().topics().executions(), key, started)));
+            StepTimes.since("executor.started_record", mark);
             state.remember(started);
             result = executeOrReport(item);
         }
+        mark = StepTimes.now();
         publishResult(result);
+        StepTimes.since("executor.result_record", mark);
         ExecutionRecord finished = new ExecutionRecord(item.batchId(), item.itemId(), item.phase(),
                 ExecutionRecord.State.FINISHED, executorId, clock.instant(), result);
+        mark = StepTimes.now();
         Publisher.await(List.of(publisher.send(publisher.settings().topics().executions(), key, finished)));
+        StepTimes.since("executor.finished_record", mark);
         state.remember(finished);
     }
 
@@ -136,7 +145,9 @@ public final class ExecutorStage {
     /** Runs one item (with at most one retry) and publishes its audit events; returns its result. */
     public ResultMessage execute(ItemMessage item) throws IOException, InterruptedException {
         Operation op = catalog.require(item.operation());
+        long mark = StepTimes.now();
         Path db = targets.prepare(op);
+        StepTimes.since("executor.target_setup", mark);
         String prompt = Prompt.build(op, item, db == null ? null : db.toString());
         // secret fields' values never leave the codex process in evidence: audit, hook decisions, logs
         Redactor redact = Redactor.of(op, item.fields());
@@ -164,14 +175,20 @@ public final class ExecutorStage {
                     settings.endpoint(), workspace, lastMessage, db == null ? List.of() : List.of(db.getParent()), prompt));
             // the hooks that gate every tool call go in before the "--" that ends the options
             Path decisionsLog = attemptDir.resolve("hook-decisions.jsonl");
+            mark = StepTimes.now();
             argv.addAll(argv.size() - 2, Hooks.install(codexHome, op, item.phase(), decisionsLog));
+            StepTimes.since("executor.hooks_install", mark);
             Map<String, String> env = new HashMap<>();
             env.put("CODEX_HOME", codexHome.toString());
             env.put("NO_COLOR", "1");
             // a home of the attempt's own: no login profile of the machine's user runs in codex's shells and hooks
             env.put("HOME", codexHome.toString());
             Duration limit = settings.timeoutFor(op);
+            mark = StepTimes.now();
             run = CodexProcess.run(argv, env, attemptDir, lastMessage, limit);
+            StepTimes.record("executor.codex_process", run.millis() * 1000);
+            StepTimes.record("executor.read_events", (StepTimes.now() - mark) / 1000 - run.millis() * 1000);
+            mark = StepTimes.now();
             codexMillis += run.millis();
             VeropsMetrics.agentRun(op.name(), item.phase(), Duration.ofMillis(run.millis()));
             analysis = RunAnalysis.of(run, (int) limit.toSeconds());
@@ -189,6 +206,7 @@ public final class ExecutorStage {
                 audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
                         item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", d, clock.instant())));
             }
+            StepTimes.since("executor.audit_send", mark);
             if (analysis.finished()) {
                 break;
             }
@@ -212,7 +230,9 @@ public final class ExecutorStage {
             Thread.sleep(wait.toMillis());
         }
         VeropsMetrics.tokens(op.name(), usage);
+        mark = StepTimes.now();
         Publisher.await(audit);
+        StepTimes.since("executor.audit_acks", mark);
         String failure = null;
         if (!analysis.finished()) {
             failure = analysis.failure();

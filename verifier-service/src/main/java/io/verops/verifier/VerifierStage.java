@@ -11,6 +11,7 @@ import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.Evidence;
 import io.verops.core.messages.ResultMessage;
 import io.verops.core.messages.VerdictMessage;
+import io.verops.core.metrics.StepTimes;
 import io.verops.core.metrics.VeropsMetrics;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
@@ -60,15 +61,25 @@ public final class VerifierStage implements AutoCloseable {
     public void handle(IncomingRecord record) throws InterruptedException {
         ResultMessage result = Json.convert(record.json(), ResultMessage.class);
         Operation op = catalog.require(result.operation());
+        long mark = StepTimes.now();
+        sinceSent("verifier.result_delivery", record);
         view.catchUp();
+        StepTimes.since("verifier.catch_up", mark);
         Map<String, String> fields = view.fields(result.batchId(), result.phase(), result.itemId()).orElse(null);
+        mark = StepTimes.now();
         Check post = result.skipped() != null ? null
                 : postConditions.run(op, result.phase(), settings.database(op), fields);
+        StepTimes.since("verifier.post_conditions", mark);
         VerdictMessage verdict = redact(Verifier.judge(result, op, fields == null ? Map.of() : fields, post),
                 Redactor.of(op, fields));
         List<Future<RecordMetadata>> sent = new ArrayList<>();
+        mark = StepTimes.now();
         synchronized (view) {
+            StepTimes.since("verifier.view_lock_wait", mark);
+            mark = StepTimes.now();
             view.catchUp();
+            StepTimes.since("verifier.catch_up_locked", mark);
+            mark = StepTimes.now();
             BatchView.PhaseState phase = view.record(verdict);
             if (view.halt(verdict.batchId()).isEmpty()) {
                 List<Gates.Evaluation> evaluations = evaluate(op, phase, verdict, result.evidence());
@@ -90,9 +101,25 @@ public final class VerifierStage implements AutoCloseable {
                 });
                 Publisher.await(sent);
             }
+            StepTimes.since("verifier.gates", mark);
         }
+        mark = StepTimes.now();
         Publisher.await(List.of(publisher.send(publisher.settings().topics().verdicts(), verdict.batchId(), verdict)));
+        StepTimes.since("verifier.verdict_record", mark);
         VeropsMetrics.item(verdict.operation(), verdict.phase(), verdict.status());
+    }
+
+    /** Records the time since the record was sent (its {@code ce_time} header), when it has one. */
+    private static void sinceSent(String step, IncomingRecord record) {
+        String sent = record.headers().get("ce_time");
+        if (sent != null && StepTimes.now() != 0L) {
+            try {
+                StepTimes.record(step, java.time.Duration.between(java.time.Instant.parse(sent),
+                        java.time.Instant.now()).toNanos() / 1000);
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // not a time: nothing to record
+            }
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import io.verops.codexsim.SimConfig;
 import io.verops.core.BatchIds;
 import io.verops.core.Phase;
 import io.verops.core.kafka.Publisher;
+import io.verops.core.metrics.StepTimes;
 import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.ItemMessage;
 import io.verops.core.operation.Operation;
@@ -69,6 +70,7 @@ public final class PipelineBenchmark {
                     endpoint, c, Duration.ofSeconds(1), Map.of(op.name(), db), null);
             List<Long> overheads = Collections.synchronizedList(new ArrayList<>());
             long veropsMs;
+            StepTimes.enable();
             try (LocalPipeline p = LocalPipeline.start(catalog, settings, dir.resolve("kafka"), dir.resolve("reports"),
                     Clock.systemUTC()); BatchWatcher w = new BatchWatcher(p.kafka())) {
                 String batchId = BatchIds.next(Clock.systemUTC());
@@ -81,6 +83,8 @@ public final class PipelineBenchmark {
                 w.awaitCompleted(batchId, Phase.APPLY, Duration.ofHours(1), (v, at) -> overheads.add(overhead(v, at)));
                 veropsMs = (System.nanoTime() - t0) / 1_000_000;
             }
+            Map<String, List<Long>> steps = StepTimes.snapshot();
+            StepTimes.disable();
 
             // 2. bare pool: the same commands, C at a time, dry runs then applies
             Path poolDb = dir.resolve("pool.db");
@@ -126,6 +130,11 @@ public final class PipelineBenchmark {
             System.out.printf("verops speedup over the sequential loop: %.1fx%n", (double) seqMs / veropsMs);
             System.out.printf("verops overhead per item-phase outside codex: p50 %d ms, p99 %d ms (%d samples)%n",
                     pct(overheads, 0.50), pct(overheads, 0.99), overheads.size());
+            System.out.printf("where verops' time goes, per step (ms; codex_process and codex_spawn are codex's own time):%n");
+            System.out.printf("  %-28s %7s %9s %9s %9s%n", "step", "samples", "p50", "p99", "max");
+            steps.forEach((step, us) -> System.out.printf("  %-28s %7d %9.1f %9.1f %9.1f%n", step, us.size(),
+                    StepTimes.quantile(us, 0.50) / 1000.0, StepTimes.quantile(us, 0.99) / 1000.0,
+                    us.get(us.size() - 1) / 1000.0));
         }
     }
 
