@@ -63,9 +63,9 @@ public final class VerifierStage implements AutoCloseable {
         Operation op = catalog.require(result.operation());
         long mark = StepTimes.now();
         sinceSent("verifier.result_delivery", record);
-        view.catchUp();
+        Map<String, String> fields = view.fieldsCatchingUp(result.batchId(), result.phase(), result.itemId())
+                .orElse(null);
         StepTimes.since("verifier.catch_up", mark);
-        Map<String, String> fields = view.fields(result.batchId(), result.phase(), result.itemId()).orElse(null);
         mark = StepTimes.now();
         Check post = result.skipped() != null ? null
                 : postConditions.run(op, result.phase(), settings.database(op), fields);
