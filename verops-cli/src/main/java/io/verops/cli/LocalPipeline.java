@@ -81,7 +81,7 @@ public final class LocalPipeline implements AutoCloseable {
                     BundleContext.probeCodexVersion(executorSettings.codexBinary()),
                     executorSettings.endpoint().providerId(), KeySettings.fromEnvironment(executorSettings.home())));
             pipeline.closeables.add(new StageLoop("verifier", kafka, "verops-verifier", List.of(topics.results()),
-                    verifier::handle, 2, publisher, false).start());
+                    verifier::handle, Math.max(2, executorSettings.concurrency()), publisher, false).start());
             pipeline.closeables.add(archiver);
             pipeline.closeables.add(archiver.loop(kafka, "verops-archiver").start());
             pipeline.closeables.add(new StageLoop("coordinator", kafka, "verops-coordinator",
