@@ -69,6 +69,7 @@ public final class ExecutorStage {
      * halted batch is skipped.
      */
     public void handle(IncomingRecord record) throws Exception {
+        Instant taken = clock.instant(); // the result's started_at: what follows is part of the item's time
         ItemMessage item = Json.convert(record.json(), ItemMessage.class);
         Operation op = catalog.require(item.operation());
         long mark = StepTimes.now();
@@ -98,7 +99,7 @@ public final class ExecutorStage {
             Publisher.await(List.of(publisher.send(publisher.settings().topics().executions(), key, started)));
             StepTimes.since("executor.started_record", mark);
             state.remember(started);
-            result = executeOrReport(item);
+            result = executeOrReport(item, taken);
         }
         mark = StepTimes.now();
         publishResult(result);
@@ -117,9 +118,9 @@ public final class ExecutorStage {
      * indeterminate (whether its target changed is not known). A stop's interruption is passed on: the item is
      * redelivered.
      */
-    private ResultMessage executeOrReport(ItemMessage item) throws InterruptedException {
+    private ResultMessage executeOrReport(ItemMessage item, Instant taken) throws InterruptedException {
         try {
-            return execute(item);
+            return execute(item, taken);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -144,6 +145,11 @@ public final class ExecutorStage {
 
     /** Runs one item (with at most one retry) and publishes its audit events; returns its result. */
     public ResultMessage execute(ItemMessage item) throws IOException, InterruptedException {
+        return execute(item, clock.instant());
+    }
+
+    /** As {@link #execute(ItemMessage)}, for an item the executor took at {@code taken} (its result's start). */
+    private ResultMessage execute(ItemMessage item, Instant taken) throws IOException, InterruptedException {
         Operation op = catalog.require(item.operation());
         long mark = StepTimes.now();
         Path db = targets.prepare(op);
@@ -153,7 +159,7 @@ public final class ExecutorStage {
         Redactor redact = Redactor.of(op, item.fields());
         Path itemDir = settings.workRoot().resolve(safe(item.batchId())).resolve(safe(item.itemId()))
                 .resolve(item.phase().wire());
-        Instant started = clock.instant();
+        Instant started = taken;
         int seq = 0;
         long codexMillis = 0;
         Usage usage = Usage.ZERO;
