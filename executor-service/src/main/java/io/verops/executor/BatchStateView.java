@@ -4,70 +4,41 @@ import io.verops.core.Json;
 import io.verops.core.kafka.KafkaSettings;
 import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.ExecutionRecord;
-import java.time.Duration;
-import java.util.ArrayList;
+import io.verops.core.kafka.TopicTail;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What the executor must know before it runs an item: whether the item's batch was halted (topic control) and
  * whether the item already started or finished a run (topic executions). Read from the beginning of both
- * topics and caught up to their current end before every decision, so a restarted or second executor sees
- * every record an earlier one wrote.
+ * topics (by a thread of its own, as records are written) and caught up to their end before every decision, so a
+ * restarted or second executor sees every record an earlier one wrote.
  */
 public final class BatchStateView implements AutoCloseable {
-    private final KafkaConsumer<String, String> consumer;
     private final KafkaSettings settings;
-    private final List<TopicPartition> partitions = new ArrayList<>();
     private final Map<String, ControlMessage> halts = new HashMap<>();
     private final Map<String, ExecutionRecord> executions = new HashMap<>();
+    private final TopicTail tail;
 
     public BatchStateView(KafkaSettings settings) {
         this.settings = settings;
-        Properties p = settings.baseProperties();
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        p.put("enable.auto.commit", "false");
-        p.put("isolation.level", "read_committed");
-        p.put("client.id", "verops-executor-state-" + Long.toHexString(System.nanoTime()));
-        consumer = new KafkaConsumer<>(p);
-        for (String t : List.of(settings.topics().control(), settings.topics().executions())) {
-            for (PartitionInfo pi : consumer.partitionsFor(t, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(t, pi.partition()));
-            }
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        this.tail = new TopicTail(settings, "executor-state", List.of(settings.topics().control(),
+                settings.topics().executions()), this, this::apply);
     }
 
-    /** Reads both topics up to their end as of now. */
-    public synchronized void catchUp() {
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-        while (true) {
-            boolean behind = false;
-            for (TopicPartition tp : partitions) {
-                if (consumer.position(tp, Duration.ofSeconds(30)) < end.get(tp)) {
-                    behind = true;
-                    break;
-                }
-            }
-            if (!behind) {
-                return;
-            }
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                apply(r);
-            }
-        }
+    /**
+     * Returns once every record written to both topics before this call is in the view. Callers arriving together
+     * share the one request for the topics' ends, and the records are read as they are written, so this costs about
+     * one round trip to the broker.
+     */
+    public void catchUp() throws InterruptedException {
+        tail.catchUp();
     }
 
+    /** Called by the tail's thread, holding this view's lock. */
     private void apply(ConsumerRecord<String, String> r) {
         if (r.value() == null) {
             return;
@@ -104,7 +75,7 @@ public final class BatchStateView implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        consumer.close();
+    public void close() {
+        tail.close();
     }
 }

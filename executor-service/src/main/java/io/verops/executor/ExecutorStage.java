@@ -9,6 +9,7 @@ import io.verops.core.Json;
 import io.verops.core.Phase;
 import io.verops.core.kafka.IncomingRecord;
 import io.verops.core.kafka.Publisher;
+import io.verops.core.metrics.StepTimes;
 import io.verops.core.metrics.VeropsMetrics;
 import io.verops.core.messages.AuditMessage;
 import io.verops.core.messages.ExecutionRecord;
@@ -78,6 +79,7 @@ public final class ExecutorStage {
      * halted batch is skipped.
      */
     public void handle(IncomingRecord record) throws Exception {
+        Instant taken = clock.instant(); // the result's started_at: what follows is part of the item's time
         ItemMessage item = Json.convert(record.json(), ItemMessage.class);
         Span span = Tracing.tracer().spanBuilder("execute item").startSpan();
         if (span.isRecording()) {
@@ -87,7 +89,7 @@ public final class ExecutorStage {
             span.setAttribute(Tracing.PHASE, item.phase().wire());
         }
         try (Scope scope = span.makeCurrent()) {
-            ResultMessage result = handle(item);
+            ResultMessage result = handle(item, taken);
             span.setAttribute(Tracing.STATUS, result.skipped() != null ? "skipped" : result.indeterminate() != null
                     ? "indeterminate" : result.failure() != null ? "failure" : "finished");
             span.setAttribute("verops.attempts", result.attempts());
@@ -100,9 +102,11 @@ public final class ExecutorStage {
         }
     }
 
-    private ResultMessage handle(ItemMessage item) throws Exception {
+    private ResultMessage handle(ItemMessage item, Instant taken) throws Exception {
         Operation op = catalog.require(item.operation());
+        long mark = StepTimes.now();
         state.catchUp();
+        StepTimes.since("executor.catch_up", mark);
         String key = ExecutionRecord.key(item.batchId(), item.itemId(), item.phase());
         var previous = state.execution(key);
         ResultMessage result;
@@ -123,14 +127,20 @@ public final class ExecutorStage {
         } else {
             ExecutionRecord started = new ExecutionRecord(item.batchId(), item.itemId(), item.phase(),
                     ExecutionRecord.State.STARTED, executorId, clock.instant(), null);
+            mark = StepTimes.now();
             Publisher.await(List.of(publisher.send(publisher.settings().topics().executions(), key, started)));
+            StepTimes.since("executor.started_record", mark);
             state.remember(started);
-            result = executeOrReport(item);
+            result = executeOrReport(item, taken);
         }
+        mark = StepTimes.now();
         publishResult(result);
+        StepTimes.since("executor.result_record", mark);
         ExecutionRecord finished = new ExecutionRecord(item.batchId(), item.itemId(), item.phase(),
                 ExecutionRecord.State.FINISHED, executorId, clock.instant(), result);
+        mark = StepTimes.now();
         Publisher.await(List.of(publisher.send(publisher.settings().topics().executions(), key, finished)));
+        StepTimes.since("executor.finished_record", mark);
         state.remember(finished);
         return result;
     }
@@ -141,9 +151,9 @@ public final class ExecutorStage {
      * indeterminate (whether its target changed is not known). A stop's interruption is passed on: the item is
      * redelivered.
      */
-    private ResultMessage executeOrReport(ItemMessage item) throws InterruptedException {
+    private ResultMessage executeOrReport(ItemMessage item, Instant taken) throws InterruptedException {
         try {
-            return execute(item);
+            return execute(item, taken);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -168,14 +178,21 @@ public final class ExecutorStage {
 
     /** Runs one item (with at most one retry) and publishes its audit events; returns its result. */
     public ResultMessage execute(ItemMessage item) throws IOException, InterruptedException {
+        return execute(item, clock.instant());
+    }
+
+    /** As {@link #execute(ItemMessage)}, for an item the executor took at {@code taken} (its result's start). */
+    private ResultMessage execute(ItemMessage item, Instant taken) throws IOException, InterruptedException {
         Operation op = catalog.require(item.operation());
+        long mark = StepTimes.now();
         Path db = targets.prepare(op);
+        StepTimes.since("executor.target_setup", mark);
         String prompt = Prompt.build(op, item, db == null ? null : db.toString());
         // secret fields' values never leave the codex process in evidence: audit, hook decisions, logs
         Redactor redact = Redactor.of(op, item.fields());
         Path itemDir = settings.workRoot().resolve(safe(item.batchId())).resolve(safe(item.itemId()))
                 .resolve(item.phase().wire());
-        Instant started = clock.instant();
+        Instant started = taken;
         int seq = 0;
         long codexMillis = 0;
         Usage usage = Usage.ZERO;
@@ -202,7 +219,9 @@ public final class ExecutorStage {
                         prompt, settings.sandboxBypass()));
                 // the hooks that gate every tool call go in before the "--" that ends the options
                 Path decisionsLog = attemptDir.resolve("hook-decisions.jsonl");
+                mark = StepTimes.now();
                 argv.addAll(argv.size() - 2, Hooks.install(codexHome, op, item.phase(), decisionsLog));
+                StepTimes.since("executor.hooks_install", mark);
                 CodexCommand.requireNoBypass(argv, sandbox.bypassesSandbox() ? settings.sandboxBypass()
                         : SandboxBypass.REFUSED);
                 // the provenance of the attempt: which codex, which model provider, which hook policy
@@ -228,7 +247,10 @@ public final class ExecutorStage {
                 Span codexSpan = Tracing.tracer().spanBuilder("codex exec").setSpanKind(SpanKind.CLIENT).startSpan();
                 Tracing.carrier(codexSpan.getSpanContext()).forEach((k, v) -> env.put(k.toUpperCase(Locale.ROOT), v));
                 try {
+                    mark = StepTimes.now();
                     run = CodexProcess.run(argv, env, attemptDir, lastMessage, limit);
+                    StepTimes.record("executor.codex_process", run.millis() * 1000);
+                    StepTimes.record("executor.read_events", (StepTimes.now() - mark) / 1000 - run.millis() * 1000);
                     if (codexSpan.isRecording()) {
                         codexSpan.setAttribute("process.command", "codex exec");
                         codexSpan.setAttribute("verops.sandbox", sandbox.wire());
@@ -247,6 +269,7 @@ public final class ExecutorStage {
                 } finally {
                     codexSpan.end();
                 }
+                mark = StepTimes.now();
                 codexMillis += run.millis();
                 VeropsMetrics.agentRun(op.name(), item.phase(), Duration.ofMillis(run.millis()));
                 analysis = RunAnalysis.of(run, (int) limit.toSeconds());
@@ -264,6 +287,7 @@ public final class ExecutorStage {
                     audit.add(publisher.send(publisher.settings().topics().audit(), item.batchId(), new AuditMessage(
                             item.batchId(), op.name(), item.itemId(), item.phase(), attempt, seq, "verops", d, clock.instant())));
                 }
+                StepTimes.since("executor.audit_send", mark);
                 if (analysis.finished()) {
                     break;
                 }
@@ -292,7 +316,9 @@ public final class ExecutorStage {
             }
         }
         VeropsMetrics.tokens(op.name(), usage);
+        mark = StepTimes.now();
         Publisher.await(audit);
+        StepTimes.since("executor.audit_acks", mark);
         String failure = null;
         if (!analysis.finished()) {
             failure = analysis.failure();

@@ -14,6 +14,7 @@ import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.Evidence;
 import io.verops.core.messages.ResultMessage;
 import io.verops.core.messages.VerdictMessage;
+import io.verops.core.metrics.StepTimes;
 import io.verops.core.metrics.VeropsMetrics;
 import io.verops.core.operation.Operation;
 import io.verops.core.operation.OperationCatalog;
@@ -72,7 +73,7 @@ public final class VerifierStage implements AutoCloseable {
             span.setAttribute(Tracing.PHASE, result.phase().wire());
         }
         try (Scope scope = span.makeCurrent()) {
-            VerdictMessage verdict = handle(result);
+            VerdictMessage verdict = handle(record, result);
             span.setAttribute(Tracing.STATUS, verdict.status().wire());
         } catch (RuntimeException | InterruptedException e) {
             span.recordException(e);
@@ -83,14 +84,18 @@ public final class VerifierStage implements AutoCloseable {
         }
     }
 
-    private VerdictMessage handle(ResultMessage result) throws InterruptedException {
+    private VerdictMessage handle(IncomingRecord record, ResultMessage result) throws InterruptedException {
         Operation op = catalog.require(result.operation());
-        view.catchUp();
-        Map<String, String> fields = view.fields(result.batchId(), result.phase(), result.itemId()).orElse(null);
+        long mark = StepTimes.now();
+        sinceSent("verifier.result_delivery", record);
+        Map<String, String> fields = view.fieldsCatchingUp(result.batchId(), result.phase(), result.itemId())
+                .orElse(null);
+        StepTimes.since("verifier.catch_up", mark);
         Check post = null;
         if (result.skipped() == null) {
             // verops' own queries of the target, not the agent's: a span of their own
             Span span = Tracing.tracer().spanBuilder("post-conditions").startSpan();
+            mark = StepTimes.now();
             try (Scope scope = span.makeCurrent()) {
                 post = postConditions.run(op, result.phase(), settings.database(op), fields);
                 if (post != null) {
@@ -99,14 +104,20 @@ public final class VerifierStage implements AutoCloseable {
             } finally {
                 span.end();
             }
+            StepTimes.since("verifier.post_conditions", mark);
         }
         Instant judging = clock.instant();
         VerdictMessage verdict = redact(Verifier.judge(result, op, fields == null ? Map.of() : fields, post),
                 Redactor.of(op, fields));
         traceChecks(verdict, judging);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
+        mark = StepTimes.now();
         synchronized (view) {
+            StepTimes.since("verifier.view_lock_wait", mark);
+            mark = StepTimes.now();
             view.catchUp();
+            StepTimes.since("verifier.catch_up_locked", mark);
+            mark = StepTimes.now();
             BatchView.PhaseState phase = view.record(verdict);
             if (view.halt(verdict.batchId()).isEmpty()) {
                 List<Gates.Evaluation> evaluations = evaluate(op, phase, verdict, result.evidence());
@@ -128,8 +139,11 @@ public final class VerifierStage implements AutoCloseable {
                 });
                 Publisher.await(sent);
             }
+            StepTimes.since("verifier.gates", mark);
         }
+        mark = StepTimes.now();
         Publisher.await(List.of(publisher.send(publisher.settings().topics().verdicts(), verdict.batchId(), verdict)));
+        StepTimes.since("verifier.verdict_record", mark);
         VeropsMetrics.item(verdict.operation(), verdict.phase(), verdict.status());
         return verdict;
     }
@@ -150,6 +164,19 @@ public final class VerifierStage implements AutoCloseable {
                 span.setStatus(StatusCode.ERROR, c.detail() == null ? "failed" : c.detail());
             }
             span.end(judged);
+        }
+    }
+
+    /** Records the time since the record was sent (its {@code ce_time} header), when it has one. */
+    private static void sinceSent(String step, IncomingRecord record) {
+        String sent = record.headers().get("ce_time");
+        if (sent != null && StepTimes.now() != 0L) {
+            try {
+                StepTimes.record(step, java.time.Duration.between(java.time.Instant.parse(sent),
+                        java.time.Instant.now()).toNanos() / 1000);
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // not a time: nothing to record
+            }
         }
     }
 

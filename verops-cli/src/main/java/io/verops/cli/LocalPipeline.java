@@ -31,6 +31,12 @@ public final class LocalPipeline implements AutoCloseable {
     private final EmbeddedKafka broker;
     private final KafkaSettings kafka;
     private final Publisher publisher;
+    /**
+     * The executors' and the verifier's, one each as in the services: they wait for each record they send before
+     * they go on, and the broker answers one connection's requests one at a time.
+     */
+    private final Publisher executorPublisher;
+    private final Publisher verifierPublisher;
     private final IngestStage ingest;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private OperationCatalog catalog;
@@ -40,6 +46,8 @@ public final class LocalPipeline implements AutoCloseable {
         this.broker = broker;
         this.kafka = kafka;
         this.publisher = publisher;
+        this.executorPublisher = new Publisher(kafka, "local-executor", Publisher.Batching.LATENCY);
+        this.verifierPublisher = new Publisher(kafka, "local-verifier", Publisher.Batching.LATENCY);
         this.ingest = ingest;
     }
 
@@ -73,7 +81,7 @@ public final class LocalPipeline implements AutoCloseable {
                 pipeline.closeables.add(pipeline.addExecutor(executorSettings));
             }
             ApprovalCoordinator coordinator = new ApprovalCoordinator(catalog, publisher, clock);
-            VerifierStage verifier = new VerifierStage(catalog, publisher, new VerifierSettings(
+            VerifierStage verifier = new VerifierStage(catalog, pipeline.verifierPublisher, new VerifierSettings(
                     executorSettings.home(), executorSettings.targetDatabases()), clock);
             pipeline.closeables.add(verifier);
             ArchiverStage archiver = new ArchiverStage(reports, publisher, clock, BundleContext.of(catalog,
@@ -81,7 +89,7 @@ public final class LocalPipeline implements AutoCloseable {
                     BundleContext.probeCodexVersion(executorSettings.codexBinary()),
                     executorSettings.endpoint().providerId(), KeySettings.fromEnvironment(executorSettings.home())));
             pipeline.closeables.add(new StageLoop("verifier", kafka, "verops-verifier", List.of(topics.results()),
-                    verifier::handle, 2, publisher, false).start());
+                    verifier::handle, Math.max(2, executorSettings.concurrency()), publisher, false).start());
             pipeline.closeables.add(archiver);
             pipeline.closeables.add(archiver.loop(kafka, "verops-archiver").start());
             pipeline.closeables.add(new StageLoop("coordinator", kafka, "verops-coordinator",
@@ -103,7 +111,7 @@ public final class LocalPipeline implements AutoCloseable {
      */
     public AutoCloseable addExecutor(ExecutorSettings settings) {
         BatchStateView state = new BatchStateView(kafka);
-        ExecutorStage executor = new ExecutorStage(catalog, settings, publisher, clock, state);
+        ExecutorStage executor = new ExecutorStage(catalog, settings, executorPublisher, clock, state);
         StageLoop loop = new StageLoop("executor", kafka, "verops-executor", List.of(kafka.topics().items()),
                 executor::handle, settings.concurrency(), publisher, false).start();
         return () -> {
@@ -139,6 +147,8 @@ public final class LocalPipeline implements AutoCloseable {
                 // closing the rest matters more
             }
         }
+        executorPublisher.close();
+        verifierPublisher.close();
         publisher.close();
         broker.close();
     }

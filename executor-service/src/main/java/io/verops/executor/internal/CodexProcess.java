@@ -3,6 +3,7 @@ package io.verops.executor.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.verops.core.Json;
+import io.verops.core.metrics.StepTimes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,9 @@ public final class CodexProcess {
                 .redirectError(stderr.toFile());
         pb.environment().putAll(env);
         long start = System.nanoTime();
+        long mark = StepTimes.now();
         Process p = pb.start();
+        StepTimes.since("executor.codex_spawn", mark);
         boolean finished;
         try {
             finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

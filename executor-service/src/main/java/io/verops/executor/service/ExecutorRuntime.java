@@ -64,7 +64,7 @@ public class ExecutorRuntime {
         if (config.kafka().createTopics()) {
             TopicSetup.ensureTopics(k);
         }
-        publisher = new Publisher(k, "executor");
+        publisher = new Publisher(k, "executor", Publisher.Batching.LATENCY);
         state = new BatchStateView(k);
         ExecutorStage stage = new ExecutorStage(catalog, settings, publisher, Clock.systemUTC(), state);
         loop = new StageLoop("executor", k, GROUP_ID, List.of(k.topics().items()), stage::handle,

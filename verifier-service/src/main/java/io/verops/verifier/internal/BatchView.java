@@ -7,18 +7,12 @@ import io.verops.core.kafka.KafkaSettings;
 import io.verops.core.messages.BatchEvent;
 import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.VerdictMessage;
-import java.time.Duration;
-import java.util.ArrayList;
+import io.verops.core.kafka.TopicTail;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What the verifier must know of each batch and phase to judge an item and its gates: the accepted plan (how many
@@ -27,29 +21,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * verifier, or one of several, counts every verdict any of them published.
  */
 public final class BatchView implements AutoCloseable {
-    private final KafkaConsumer<String, String> consumer;
     private final KafkaSettings settings;
-    private final List<TopicPartition> partitions = new ArrayList<>();
     private final Map<String, PhaseState> phases = new HashMap<>();
     private final Map<String, ControlMessage> halts = new HashMap<>();
+    private final TopicTail tail;
 
     public BatchView(KafkaSettings settings) {
         this.settings = settings;
-        Properties p = settings.baseProperties();
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        p.put("enable.auto.commit", "false");
-        p.put("isolation.level", "read_committed");
-        p.put("client.id", "verops-verifier-view-" + Long.toHexString(System.nanoTime()));
-        consumer = new KafkaConsumer<>(p);
         var t = settings.topics();
-        for (String topic : List.of(t.batchEvents(), t.verdicts(), t.control())) {
-            for (PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, pi.partition()));
-            }
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        this.tail = new TopicTail(settings, "verifier-view", List.of(t.batchEvents(), t.verdicts(), t.control()), this,
+                this::apply);
     }
 
     /** One phase of one batch: its plan, the verdicts of its items, and what the gates already published. */
@@ -119,26 +100,16 @@ public final class BatchView implements AutoCloseable {
         }
     }
 
-    /** Reads the three topics up to their end as of now. */
-    public synchronized void catchUp() {
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-        while (true) {
-            boolean behind = false;
-            for (TopicPartition tp : partitions) {
-                if (consumer.position(tp, Duration.ofSeconds(30)) < end.get(tp)) {
-                    behind = true;
-                    break;
-                }
-            }
-            if (!behind) {
-                return;
-            }
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                apply(r);
-            }
-        }
+    /**
+     * Returns once every record written to the three topics before this call is in the view (they are read as they
+     * are written, by a thread of the view's own). A caller holding this view's lock lets go of it while it waits,
+     * so the view's state may move on under it until this returns.
+     */
+    public void catchUp() throws InterruptedException {
+        tail.catchUp();
     }
 
+    /** Called by the tail's thread, holding this view's lock. */
     private void apply(ConsumerRecord<String, String> r) {
         if (r.value() == null) {
             return;
@@ -170,6 +141,20 @@ public final class BatchView implements AutoCloseable {
         return phases.computeIfAbsent(batchId + "/" + phase.wire(), k -> new PhaseState());
     }
 
+    /**
+     * The planned item's normalised fields, catching up first only when they are not known yet: a batch's accepted
+     * plan for a phase is published once, before its items, and never changes.
+     */
+    public Optional<Map<String, String>> fieldsCatchingUp(String batchId, Phase phase, String itemId)
+            throws InterruptedException {
+        Optional<Map<String, String>> known = fields(batchId, phase, itemId);
+        if (known.isPresent()) {
+            return known;
+        }
+        catchUp();
+        return fields(batchId, phase, itemId);
+    }
+
     /** The planned item's normalised fields, if its batch's accepted plan for the phase is known. */
     public synchronized Optional<Map<String, String>> fields(String batchId, Phase phase, String itemId) {
         PhaseState s = phases.get(batchId + "/" + phase.wire());
@@ -194,7 +179,7 @@ public final class BatchView implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        consumer.close();
+    public void close() {
+        tail.close();
     }
 }

@@ -51,7 +51,7 @@ public class VerifierRuntime {
         if (config.kafka().createTopics()) {
             TopicSetup.ensureTopics(k);
         }
-        publisher = new Publisher(k, "verifier");
+        publisher = new Publisher(k, "verifier", Publisher.Batching.LATENCY);
         Map<String, Path> targets = new HashMap<>();
         config.targetDb().forEach((operation, db) -> targets.put(operation, db.toAbsolutePath().normalize()));
         stage = new VerifierStage(catalog, publisher,

@@ -8,6 +8,7 @@ import io.verops.codexsim.SimConfig;
 import io.verops.core.BatchIds;
 import io.verops.core.Phase;
 import io.verops.core.kafka.Publisher;
+import io.verops.core.metrics.StepTimes;
 import io.verops.core.messages.ControlMessage;
 import io.verops.core.messages.ItemMessage;
 import io.verops.core.operation.Operation;
@@ -69,18 +70,25 @@ public final class PipelineBenchmark {
                     endpoint, c, Duration.ofSeconds(1), Map.of(op.name(), db), null);
             List<Long> overheads = Collections.synchronizedList(new ArrayList<>());
             long veropsMs;
+            CpuUse veropsCpu0;
+            String veropsCpu;
+            StepTimes.enable();
             try (LocalPipeline p = LocalPipeline.start(catalog, settings, dir.resolve("kafka"), dir.resolve("reports"),
                     Clock.systemUTC()); BatchWatcher w = new BatchWatcher(p.kafka())) {
                 String batchId = BatchIds.next(Clock.systemUTC());
                 BatchPlan plan = new BatchPlanner(Clock.systemUTC()).plan(op, batchId, Phase.DRY_RUN, batch("v", n));
                 long t0 = System.nanoTime();
+                veropsCpu0 = CpuUse.now();
                 p.ingest().publish(plan);
                 Publisher.await(List.of(p.publisher().send(p.kafka().topics().control(), batchId, new ControlMessage(
                         ControlMessage.Type.APPROVED, batchId, op.name(), Phase.APPLY, "benchmark", null, null, Instant.now()))));
                 w.awaitCompleted(batchId, Phase.DRY_RUN, Duration.ofHours(1), (v, at) -> overheads.add(overhead(v, at)));
                 w.awaitCompleted(batchId, Phase.APPLY, Duration.ofHours(1), (v, at) -> overheads.add(overhead(v, at)));
                 veropsMs = (System.nanoTime() - t0) / 1_000_000;
+                veropsCpu = CpuUse.now().since(veropsCpu0, veropsMs);
             }
+            Map<String, List<Long>> steps = StepTimes.snapshot();
+            StepTimes.disable();
 
             // 2. bare pool: the same commands, C at a time, dry runs then applies
             Path poolDb = dir.resolve("pool.db");
@@ -90,6 +98,7 @@ public final class PipelineBenchmark {
             poolTarget.prepare(op);
             List<ItemMessage> poolItems = items(op, "p", n);
             long p0 = System.nanoTime();
+            CpuUse poolCpu0 = CpuUse.now();
             ExecutorService pool = Executors.newFixedThreadPool(c);
             for (Phase phase : List.of(Phase.DRY_RUN, Phase.APPLY)) {
                 List<Future<?>> fs = new ArrayList<>();
@@ -102,6 +111,7 @@ public final class PipelineBenchmark {
             }
             pool.shutdown();
             long poolMs = (System.nanoTime() - p0) / 1_000_000;
+            String poolCpu = CpuUse.now().since(poolCpu0, poolMs);
 
             // 3. the seed's sequential loop, on a sample, scaled to N
             Path seqDb = dir.resolve("seq.db");
@@ -126,6 +136,15 @@ public final class PipelineBenchmark {
             System.out.printf("verops speedup over the sequential loop: %.1fx%n", (double) seqMs / veropsMs);
             System.out.printf("verops overhead per item-phase outside codex: p50 %d ms, p99 %d ms (%d samples)%n",
                     pct(overheads, 0.50), pct(overheads, 0.99), overheads.size());
+            System.out.printf("CPU, verops run: %s%n", veropsCpu);
+            System.out.printf("CPU, bare pool:  %s%n", poolCpu);
+            System.out.printf("where verops' time goes, per item-phase step (ms). codex_process is codex's own time (the "
+                    + "spawn is part of it); finished_record runs while the verifier works; result_delivery counts from "
+                    + "the result's send, so it holds result_record's wait for the ack:%n");
+            System.out.printf("  %-28s %7s %9s %9s %9s%n", "step", "samples", "p50", "p99", "max");
+            steps.forEach((step, us) -> System.out.printf("  %-28s %7d %9.1f %9.1f %9.1f%n", step, us.size(),
+                    StepTimes.quantile(us, 0.50) / 1000.0, StepTimes.quantile(us, 0.99) / 1000.0,
+                    us.get(us.size() - 1) / 1000.0));
         }
     }
 

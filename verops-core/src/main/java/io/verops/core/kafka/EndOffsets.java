@@ -45,9 +45,18 @@ public final class EndOffsets implements AutoCloseable {
 
     /** The end offsets, now, of the partitions that records keyed {@code key} go to in each of the topics. */
     public synchronized Map<TopicPartition, Long> forKey(List<String> topics, String key) throws InterruptedException {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        java.util.Set<TopicPartition> partitions = new java.util.HashSet<>();
         for (String t : topics) {
-            request.put(partitionFor(t, key), OffsetSpec.latest());
+            partitions.add(partitionFor(t, key));
+        }
+        return of(partitions);
+    }
+
+    /** The end offsets, now, of these partitions. */
+    public Map<TopicPartition, Long> of(java.util.Collection<TopicPartition> partitions) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            request.put(tp, OffsetSpec.latest());
         }
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found = get(admin.listOffsets(request,
                 new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all());

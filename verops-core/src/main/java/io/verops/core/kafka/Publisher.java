@@ -43,14 +43,40 @@ public final class Publisher implements AutoCloseable {
     private final KafkaSettings settings;
     private final String source;
 
+    /** How the producer trades latency for batching: a named choice, made where a stage builds its publisher. */
+    public enum Batching {
+        /**
+         * {@code linger.ms=2}: a burst of records (ingest's items, a batch's release for its apply) waits 2 ms to fill
+         * the 256 KiB batches that make ingest fast.
+         */
+        THROUGHPUT(2),
+        /**
+         * {@code linger.ms=0}: a record that a stage waits for before going on (an execution record, a result, a
+         * verdict) leaves at once; records sent while a request is in flight still share the next one.
+         */
+        LATENCY(0);
+
+        private final int lingerMs;
+
+        Batching(int lingerMs) {
+            this.lingerMs = lingerMs;
+        }
+    }
+
+    /** A publisher for bursts of records ({@link Batching#THROUGHPUT}). */
     public Publisher(KafkaSettings settings, String source) {
+        this(settings, source, Batching.THROUGHPUT);
+    }
+
+    public Publisher(KafkaSettings settings, String source, Batching batching) {
+        Objects.requireNonNull(batching, "batching == null");
         this.settings = Objects.requireNonNull(settings, "settings == null");
         this.source = Objects.requireNonNull(source, "source == null");
         this.sourceHeader = bytes("/verops/" + source);
         Properties p = settings.baseProperties();
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
-        p.put("linger.ms", "2");
+        p.put("linger.ms", Integer.toString(batching.lingerMs));
         // a batch's accepted event may be as large as batch-events takes (TopicSetup); the producer refuses a record
         // larger than its buffer memory, so that is at least twice as large (it is a bound, not an allocation)
         p.put("max.request.size", Integer.toString(TopicSetup.BATCH_EVENTS_MAX_MESSAGE_BYTES));

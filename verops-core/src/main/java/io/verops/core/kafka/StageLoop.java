@@ -159,12 +159,14 @@ public final class StageLoop implements AutoCloseable {
             });
             while (running.get()) {
                 settle();
-                if (draining || inFlight() >= concurrency) {
+                boolean full = !draining && inFlight() >= concurrency && awaitFreeWorker();
+                if (draining || full) {
                     consumer.pause(consumer.assignment());
                 } else if (!consumer.paused().isEmpty()) {
                     consumer.resume(consumer.paused());
                 }
-                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
+                // all workers busy: the wait was above, on the workers, so that one finishing is noticed at once
+                ConsumerRecords<String, String> records = consumer.poll(full ? Duration.ZERO : Duration.ofMillis(100));
                 for (ConsumerRecord<String, String> r : records) {
                     if (draining) {
                         break; // not taken: its offset is not committed, so it is redelivered
@@ -197,6 +199,8 @@ public final class StageLoop implements AutoCloseable {
             if (running.get()) {
                 LOG.error("stage {} woken up unexpectedly", name, e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping
         } catch (Exception e) {
             LOG.error("stage {} stopped on an unexpected error", name, e);
         } finally {
@@ -208,6 +212,17 @@ public final class StageLoop implements AutoCloseable {
             }
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * Every worker is busy: waits up to 100 ms (the group's rebalances are still served in between) for one to
+     * finish; true when they are all still busy.
+     */
+    private boolean awaitFreeWorker() throws InterruptedException {
+        if (wake.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            settle();
+        }
+        return inFlight() >= concurrency;
     }
 
     /** Records taken from Kafka and not yet handled (running, or queued for a worker). */
