@@ -2,7 +2,9 @@ package io.verops.core.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.verops.core.Json;
+import io.verops.core.messages.BatchEvent;
 import io.verops.core.messages.ItemMessage;
+import io.verops.core.schema.BatchEventCheck;
 import io.verops.core.schema.ItemCheck;
 import io.verops.core.schema.MessageSchemas;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class Publisher implements AutoCloseable {
     private static final String ITEMS = "items";
+    private static final String BATCH_EVENTS = "batch-events";
     static final int BATCH_SIZE = 262_144;
     // header values that do not change from one message to the next (Kafka never modifies them)
     private static final byte[] SPEC_VERSION = bytes("1.0");
@@ -64,7 +67,8 @@ public final class Publisher implements AutoCloseable {
     /**
      * Validates and sends; the future completes when the broker has the record. An item on the items topic (the
      * hot topic: one message per row) is checked by {@link ItemCheck}, the rules of item.json applied to the record
-     * without a JSON tree; every other message is validated against its topic's schema.
+     * without a JSON tree; a batch event by {@link BatchEventCheck} (the schema, but the accepted event's entries, one
+     * per row, checked on the records); every other message is validated against its topic's schema.
      */
     public Future<RecordMetadata> send(String topic, String key, Object message) {
         return send(prepare(topic, key, message));
@@ -85,6 +89,12 @@ public final class Publisher implements AutoCloseable {
                 throw new InvalidMessageException(topic, errors);
             }
             payload = Json.write(item);
+        } else if (message instanceof BatchEvent event && BATCH_EVENTS.equals(settings.topics().kindOf(topic))) {
+            List<String> errors = BatchEventCheck.problems(event);
+            if (!errors.isEmpty()) {
+                throw new InvalidMessageException(topic, errors);
+            }
+            payload = Json.write(event);
         } else {
             JsonNode json = Json.tree(message);
             List<String> errors = MessageSchemas.validate(settings.topics(), topic, json);
