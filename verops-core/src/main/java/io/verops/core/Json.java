@@ -10,18 +10,31 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.UncheckedIOException;
 
-/** The one JSON mapping of verops: snake_case fields, ISO-8601 instants as strings, no nulls. */
+/**
+ * The one JSON mapping of verops: snake_case fields, ISO-8601 instants as strings, no nulls. The messages that
+ * exist once per row of a batch are written by hand-written serialisers that write the same JSON
+ * ({@link io.verops.core.internal.RowMessageSerializers}).
+ */
 public final class Json {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .findAndAddModules()
+    private static final ObjectMapper MAPPER = dataBinding()
+            .addModule(io.verops.core.internal.RowMessageSerializers.module())
             .build();
 
     private Json() {
+    }
+
+    /**
+     * The mapping by data binding alone, without the hand-written serialisers of the row messages: what they must
+     * write the same as (a test compares them).
+     */
+    static JsonMapper.Builder dataBinding() {
+        return JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .findAndAddModules();
     }
 
     public static ObjectMapper mapper() {
