@@ -87,8 +87,9 @@ public final class IngestStage {
         }
         Publisher.await(List.of(publisher.send(accepted)));
         List<Future<RecordMetadata>> sent = new ArrayList<>(plan.items().size());
+        String itemsTopic = topics.items();
         for (ItemMessage item : plan.items()) {
-            sent.add(publisher.send(topics.items(), item.key(), item));
+            sent.add(publisher.send(itemsTopic, item.key(), item));
         }
         Publisher.await(sent);
         io.verops.core.metrics.VeropsMetrics.batch(plan.accepted().operation(), plan.accepted().phase(), "accepted");

@@ -2,9 +2,11 @@ package io.verops.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -19,6 +21,11 @@ public final class Json {
     private static final ObjectMapper MAPPER = dataBinding()
             .addModule(io.verops.core.internal.RowMessageSerializers.module())
             .build();
+    /**
+     * Writes UTF-8 bytes as encoding the JSON text would: a character outside the Basic Multilingual Plane as its
+     * four bytes, not as an escaped surrogate pair (a lone surrogate, which UTF-8 cannot encode, is escaped).
+     */
+    private static final ObjectWriter UTF8 = MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
 
     private Json() {
     }
@@ -44,6 +51,19 @@ public final class Json {
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The JSON as UTF-8 bytes (what a Kafka record's value holds), written without a String in between: the bytes of
+     * {@link #write}'s text, except that a lone surrogate (text that is not valid Unicode) is escaped instead of
+     * becoming '?'.
+     */
+    public static byte[] writeUtf8(Object value) {
+        try {
+            return UTF8.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

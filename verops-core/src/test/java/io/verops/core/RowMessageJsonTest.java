@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.verops.core.messages.BatchEvent;
 import io.verops.core.messages.FieldChange;
 import io.verops.core.messages.ItemMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,6 +102,26 @@ class RowMessageJsonTest {
         for (BatchEvent.PlannedItem p : planned) {
             assertThat(Json.write(p)).as("%s", p).isEqualTo(DATA_BINDING.writeValueAsString(p));
         }
+    }
+
+    /**
+     * What a Kafka record's value holds: the UTF-8 of the text, except that a lone surrogate (not Unicode, which
+     * encoding the text would turn into '?') is escaped, so the value reads back as the record.
+     */
+    @Test
+    void theUtf8OfAMessageIsTheUtf8OfItsText() throws Exception {
+        int lone = 0;
+        for (ItemMessage m : items()) {
+            String text = DATA_BINDING.writeValueAsString(m);
+            if (text.codePoints().noneMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+                assertThat(Json.writeUtf8(m)).as("%s", m).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+            } else {
+                lone++;
+                assertThat(Json.read(new String(Json.writeUtf8(m), StandardCharsets.UTF_8), ItemMessage.class))
+                        .isEqualTo(m);
+            }
+        }
+        assertThat(lone).as("messages with a lone surrogate among the cases").isPositive();
     }
 
     @Test

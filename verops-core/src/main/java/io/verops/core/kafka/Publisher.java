@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -27,22 +28,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * with CloudEvents-style headers by an idempotent producer ({@code acks=all}). Thread-safe.
  */
 public final class Publisher implements AutoCloseable {
-    private static final String ITEMS = "items";
-    private static final String BATCH_EVENTS = "batch-events";
     static final int BATCH_SIZE = 262_144;
     // header values that do not change from one message to the next (Kafka never modifies them)
     private static final byte[] SPEC_VERSION = bytes("1.0");
     private static final byte[] CONTENT_TYPE = bytes("application/json");
     private final java.util.Map<String, byte[]> typeHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private final byte[] sourceHeader;
-    private final KafkaProducer<String, String> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final KafkaSettings settings;
     private final String source;
+    private final String itemsTopic;
+    private final String batchEventsTopic;
 
     public Publisher(KafkaSettings settings, String source) {
         this.settings = Objects.requireNonNull(settings, "settings == null");
         this.source = Objects.requireNonNull(source, "source == null");
         this.sourceHeader = bytes("/verops/" + source);
+        this.itemsTopic = settings.topics().items();
+        this.batchEventsTopic = settings.topics().batchEvents();
         Properties p = settings.baseProperties();
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
@@ -55,7 +58,8 @@ public final class Publisher implements AutoCloseable {
         // lets ingest publish ~100,000 items/s (docs/ingest.md, benchmark); a client property can still set it
         p.putIfAbsent("batch.size", Integer.toString(BATCH_SIZE));
         p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
+        // values are serialised by prepare (JSON written as UTF-8 bytes, no String in between)
+        p.put("value.serializer", ByteArraySerializer.class.getName());
         p.put("client.id", "verops-" + source + "-" + UUID.randomUUID().toString().substring(0, 8));
         this.producer = new KafkaProducer<>(p);
     }
@@ -82,26 +86,26 @@ public final class Publisher implements AutoCloseable {
      */
     public Prepared prepare(String topic, String key, Object message) {
         Objects.requireNonNull(topic, "topic == null");
-        String payload;
-        if (message instanceof ItemMessage item && ITEMS.equals(settings.topics().kindOf(topic))) {
+        byte[] payload;
+        if (message instanceof ItemMessage item && topic.equals(itemsTopic)) {
             List<String> errors = ItemCheck.problems(item);
             if (!errors.isEmpty()) {
                 throw new InvalidMessageException(topic, errors);
             }
-            payload = Json.write(item);
-        } else if (message instanceof BatchEvent event && BATCH_EVENTS.equals(settings.topics().kindOf(topic))) {
+            payload = Json.writeUtf8(item);
+        } else if (message instanceof BatchEvent event && topic.equals(batchEventsTopic)) {
             List<String> errors = BatchEventCheck.problems(event);
             if (!errors.isEmpty()) {
                 throw new InvalidMessageException(topic, errors);
             }
-            payload = Json.write(event);
+            payload = Json.writeUtf8(event);
         } else {
             JsonNode json = Json.tree(message);
             List<String> errors = MessageSchemas.validate(settings.topics(), topic, json);
             if (!errors.isEmpty()) {
                 throw new InvalidMessageException(topic, errors);
             }
-            payload = Json.write(json);
+            payload = Json.writeUtf8(json);
         }
         return new Prepared(topic, key, payload);
     }
@@ -110,7 +114,7 @@ public final class Publisher implements AutoCloseable {
     public Future<RecordMetadata> send(Prepared prepared) {
         String topic = prepared.topic();
         String key = prepared.key();
-        String payload = prepared.payload();
+        byte[] payload = prepared.value;
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", SPEC_VERSION);
         headers.add("ce_id", bytes(UUID.randomUUID().toString()));
@@ -160,30 +164,42 @@ public final class Publisher implements AutoCloseable {
     public record Outgoing(String topic, String key, Object message) {
     }
 
-    /** A message validated and serialised by {@link #prepare}, ready to send. */
-    public record Prepared(String topic, String key, String payload) {
-        public Prepared {
-            Objects.requireNonNull(topic, "topic == null");
-            Objects.requireNonNull(payload, "payload == null");
+    /**
+     * A message validated and serialised by {@link #prepare}, ready to send: its topic, key, and value (the JSON, as
+     * UTF-8 bytes that only the publisher reads).
+     */
+    public static final class Prepared {
+        private final String topic;
+        private final String key;
+        private final byte[] value;
+
+        Prepared(String topic, String key, byte[] value) {
+            this.topic = Objects.requireNonNull(topic, "topic == null");
+            this.key = key;
+            this.value = Objects.requireNonNull(value, "value == null");
+        }
+
+        public String topic() {
+            return topic;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        /** The serialised message (the record's value) as text. */
+        public String payload() {
+            return new String(value, StandardCharsets.UTF_8);
         }
 
         /** The size of the serialised message (the record's value), in bytes of UTF-8. */
         public long bytes() {
-            long n = 0;
-            for (int i = 0, len = payload.length(); i < len; i++) {
-                char c = payload.charAt(i);
-                if (c < 0x80) {
-                    n++;
-                } else if (c < 0x800) {
-                    n += 2;
-                } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(payload.charAt(i + 1))) {
-                    n += 4;
-                    i++;
-                } else {
-                    n += 3;
-                }
-            }
-            return n;
+            return value.length;
+        }
+
+        @Override
+        public String toString() {
+            return "Prepared[topic=" + topic + ", key=" + key + ", " + value.length + " bytes]";
         }
     }
 }
