@@ -8,7 +8,6 @@ import io.verops.core.schema.BatchEventCheck;
 import io.verops.core.schema.ItemCheck;
 import io.verops.core.schema.MessageSchemas;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -117,10 +116,10 @@ public final class Publisher implements AutoCloseable {
         byte[] payload = prepared.value;
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", SPEC_VERSION);
-        headers.add("ce_id", bytes(UUID.randomUUID().toString()));
+        headers.add("ce_id", HeaderValues.randomUuid());
         headers.add("ce_type", typeHeaders.computeIfAbsent(topic, t -> bytes("io.verops." + settings.topics().kindOf(t))));
         headers.add("ce_source", sourceHeader);
-        headers.add("ce_time", bytes(Instant.now().toString()));
+        headers.add("ce_time", HeaderValues.now());
         headers.add("content-type", CONTENT_TYPE);
         return producer.send(new ProducerRecord<>(topic, null, key, payload, headers));
     }
