@@ -69,7 +69,8 @@ public final class IngestStage {
     }
 
     /**
-     * Publishes a plan: the accepted event first, then the items; returns once Kafka has them all. A plan is refused
+     * Publishes a plan: the accepted event first, then the items, none of them sent before Kafka has the accepted
+     * event (the items are prepared meanwhile); returns once Kafka has them all. A plan is refused
      * ({@link BatchRefusedException}) before anything is sent when its accepted event is larger than this stage's
      * limit for one batch-events message.
      */
@@ -85,10 +86,25 @@ public final class IngestStage {
                     + " bytes of one batch-events message; split the batch (about " + count(fit)
                     + " rows of this batch fit in one)");
         }
-        Publisher.await(List.of(publisher.send(accepted)));
-        List<Future<RecordMetadata>> sent = new ArrayList<>(plan.items().size());
+        Future<RecordMetadata> acceptedSent = publisher.send(accepted);
+        // while the broker takes the accepted event, the first items are checked and serialised; none is sent
+        // before the broker has the accepted event
+        List<ItemMessage> items = plan.items();
         String itemsTopic = topics.items();
-        for (ItemMessage item : plan.items()) {
+        List<Publisher.Prepared> ready = new ArrayList<>();
+        int next = 0;
+        while (next < items.size() && !acceptedSent.isDone()) {
+            ItemMessage item = items.get(next++);
+            ready.add(publisher.prepare(itemsTopic, item.key(), item));
+        }
+        Publisher.await(List.of(acceptedSent));
+        List<Future<RecordMetadata>> sent = new ArrayList<>(items.size());
+        for (Publisher.Prepared item : ready) {
+            sent.add(publisher.send(item));
+        }
+        ready = null; // sent: the producer holds them now
+        for (; next < items.size(); next++) {
+            ItemMessage item = items.get(next);
             sent.add(publisher.send(itemsTopic, item.key(), item));
         }
         Publisher.await(sent);
