@@ -73,7 +73,8 @@ public final class IngestStage {
     }
 
     /**
-     * Publishes a plan: the accepted event first, then the items; returns once Kafka has them all. A plan is refused
+     * Publishes a plan: the accepted event first, then the items, none of them sent before Kafka has the accepted
+     * event (the items are prepared meanwhile); returns once Kafka has them all. A plan is refused
      * ({@link BatchRefusedException}) before anything is sent when its accepted event is larger than this stage's
      * limit for one batch-events message.
      */
@@ -100,10 +101,22 @@ public final class IngestStage {
             batch.setAttribute("verops.items", plan.items().size());
         }
         try (Scope scope = batch.makeCurrent()) {
-            Publisher.await(List.of(publisher.send(accepted)));
+            Future<RecordMetadata> acceptedSent = publisher.send(accepted);
+            // while the broker takes the accepted event, the first items are checked and serialised; none is sent
+            // before the broker has the accepted event
+            List<ItemMessage> items = plan.items();
+            String itemsTopic = topics.items();
+            List<Publisher.Prepared> ready = new ArrayList<>();
+            int next = 0;
+            while (next < items.size() && !acceptedSent.isDone()) {
+                ItemMessage item = items.get(next++);
+                ready.add(publisher.prepare(itemsTopic, item.key(), item));
+            }
+            Publisher.await(List.of(acceptedSent));
             SpanContext batchContext = batch.getSpanContext();
-            List<Future<RecordMetadata>> sent = new ArrayList<>(plan.items().size());
-            for (ItemMessage item : plan.items()) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                ItemMessage item = items.get(i);
                 Span span = Tracing.tracer().spanBuilder("ingest item").setNoParent().addLink(batchContext).startSpan();
                 if (span.isRecording()) {
                     span.setAttribute(Tracing.BATCH_ID, item.batchId());
@@ -112,11 +125,12 @@ public final class IngestStage {
                     span.setAttribute("verops.row", item.row());
                 }
                 try (Scope s = span.makeCurrent()) {
-                    sent.add(publisher.send(topics.items(), item.key(), item));
+                    sent.add(i < next ? publisher.send(ready.get(i)) : publisher.send(itemsTopic, item.key(), item));
                 } finally {
                     span.end();
                 }
             }
+            ready = null; // sent: the producer holds them now
             Publisher.await(sent);
         } finally {
             batch.end();

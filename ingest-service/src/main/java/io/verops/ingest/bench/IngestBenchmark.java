@@ -51,6 +51,9 @@ public final class IngestBenchmark {
               --kafka-batch-rows N  rows per batch published to Kafka (default 5000; its accepted event, which
                                     lists every item with its fields, is one batch-events message of at most 64 MiB)
               --partitions N        partitions of the broker's topics (default 4)
+              --kafka-warmup-rows N rows published before the measurement, for connections, metadata and the
+                                    JIT compiler (default 20000; the compiler is still busy after them, which
+                                    the process CPU of the measurement includes)
               --producer KEY=VALUE  a Kafka producer property for the publisher, e.g. batch.size=262144 (repeatable;
                                     acks, idempotence, linger.ms and max.request.size stay the publisher's)
               --threads N           batches planned and published at once, as concurrent requests to the
@@ -66,7 +69,7 @@ public final class IngestBenchmark {
     /** The options, as given on the command line. */
     record Options(int rows, String operation, Path operations, BatchFormat format, int batchCap, int rounds,
                    int kafkaBatchRows, int partitions, boolean kafka, boolean fsyncEachMessage, int threads,
-                   java.util.Map<String, String> producer) {
+                   java.util.Map<String, String> producer, int kafkaWarmupRows) {
         static Options parse(String[] args) {
             int rows = 1_000_000;
             String operation = "quota-change";
@@ -75,6 +78,7 @@ public final class IngestBenchmark {
             Integer cap = null;
             int rounds = 3;
             int kafkaBatchRows = 5000;
+            int kafkaWarmupRows = 20_000;
             int partitions = 4;
             boolean kafka = true;
             boolean fsync = false;
@@ -94,6 +98,7 @@ public final class IngestBenchmark {
                     case "--batch-cap" -> cap = positive(a, value(args, ++i, a));
                     case "--rounds" -> rounds = positive(a, value(args, ++i, a));
                     case "--kafka-batch-rows" -> kafkaBatchRows = positive(a, value(args, ++i, a));
+                    case "--kafka-warmup-rows" -> kafkaWarmupRows = positive(a, value(args, ++i, a));
                     case "--partitions" -> partitions = positive(a, value(args, ++i, a));
                     case "--no-kafka" -> kafka = false;
                     case "--fsync-each-message" -> fsync = true;
@@ -114,7 +119,7 @@ public final class IngestBenchmark {
                 operations = (home == null || home.isBlank() ? Path.of("") : Path.of(home)).resolve("operations");
             }
             return new Options(rows, operation, operations, format, cap == null ? rows : cap, rounds,
-                    kafkaBatchRows, partitions, kafka, fsync, threads, java.util.Map.copyOf(producer));
+                    kafkaBatchRows, partitions, kafka, fsync, threads, java.util.Map.copyOf(producer), kafkaWarmupRows);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -238,7 +243,7 @@ public final class IngestBenchmark {
             try (Publisher publisher = new Publisher(settings, "bench")) {
                 IngestStage ingest = new IngestStage(catalog, publisher, Clock.systemUTC());
                 // warm-up: the first batches pay for connections, metadata and the JIT
-                int warm = Math.min(batches.size(), Math.max(1, 20_000 / chunk));
+                int warm = Math.min(batches.size(), Math.max(1, o.kafkaWarmupRows() / chunk));
                 for (int i = 0; i < warm; i++) {
                     ingest.publish(planner.plan(op, "warm-" + i, Phase.DRY_RUN, batches.get(i)));
                 }
@@ -284,10 +289,11 @@ public final class IngestBenchmark {
                 double processSeconds = (processCpu() - process0) / 1e9;
                 java.util.Map<String, Double> byPart = cpuByPart(threads0, cpuNanos.get() / 1e9, processSeconds);
                 out.printf(Locale.ROOT, "parse + normalise + publish: %,d rows as %,d batches of %,d rows on %d "
-                        + "thread%s, each batch planned then published by IngestStage.publish (its accepted event, then "
-                        + "its items, all acknowledged by the broker): %,d items in %.2f s; %,.0f rows per CPU-second "
-                        + "of the publishing thread%s%n", o.rows(), batches.size(), chunk, o.threads(),
-                        o.threads() == 1 ? "" : "s", items.get(), s, o.rows() / (cpuNanos.get() / 1e9),
+                        + "thread%s after a warm-up of %,d rows, each batch planned then published by IngestStage.publish "
+                        + "(its accepted event, then its items, all acknowledged by the broker): %,d items in %.2f s; "
+                        + "%,.0f rows per CPU-second of the publishing thread%s%n", o.rows(), batches.size(), chunk,
+                        o.threads(), o.threads() == 1 ? "" : "s", warm * chunk, items.get(), s,
+                        o.rows() / (cpuNanos.get() / 1e9),
                         o.threads() == 1 ? "" : "s");
                 out.printf(Locale.ROOT, "the whole process (publishers, producer, broker, GC) used %.2f CPU-seconds: "
                         + "%,.0f rows per CPU-second; by part: %s%n", processSeconds, o.rows() / processSeconds,

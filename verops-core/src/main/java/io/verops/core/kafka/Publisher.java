@@ -6,12 +6,13 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.verops.core.Json;
+import io.verops.core.messages.BatchEvent;
 import io.verops.core.messages.ItemMessage;
+import io.verops.core.schema.BatchEventCheck;
 import io.verops.core.schema.ItemCheck;
 import io.verops.core.schema.MessageSchemas;
 import io.verops.core.tracing.Tracing;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -31,7 +33,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * idempotent producer ({@code acks=all}). Thread-safe.
  */
 public final class Publisher implements AutoCloseable {
-    private static final String ITEMS = "items";
     static final int BATCH_SIZE = 262_144;
     // header values that do not change from one message to the next (Kafka never modifies them)
     private static final byte[] SPEC_VERSION = bytes("1.0");
@@ -39,9 +40,11 @@ public final class Publisher implements AutoCloseable {
     private final java.util.Map<String, byte[]> typeHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, String> sendSpanNames = new java.util.concurrent.ConcurrentHashMap<>();
     private final byte[] sourceHeader;
-    private final KafkaProducer<String, String> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final KafkaSettings settings;
     private final String source;
+    private final String itemsTopic;
+    private final String batchEventsTopic;
 
     /** How the producer trades latency for batching: a named choice, made where a stage builds its publisher. */
     public enum Batching {
@@ -73,6 +76,8 @@ public final class Publisher implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings == null");
         this.source = Objects.requireNonNull(source, "source == null");
         this.sourceHeader = bytes("/verops/" + source);
+        this.itemsTopic = settings.topics().items();
+        this.batchEventsTopic = settings.topics().batchEvents();
         Properties p = settings.baseProperties();
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
@@ -85,7 +90,8 @@ public final class Publisher implements AutoCloseable {
         // lets ingest publish ~100,000 items/s (docs/ingest.md, benchmark); a client property can still set it
         p.putIfAbsent("batch.size", Integer.toString(BATCH_SIZE));
         p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
+        // values are serialised by prepare (JSON written as UTF-8 bytes, no String in between)
+        p.put("value.serializer", ByteArraySerializer.class.getName());
         p.put("client.id", "verops-" + source + "-" + UUID.randomUUID().toString().substring(0, 8));
         this.producer = new KafkaProducer<>(p);
     }
@@ -97,7 +103,8 @@ public final class Publisher implements AutoCloseable {
     /**
      * Validates and sends; the future completes when the broker has the record. An item on the items topic (the
      * hot topic: one message per row) is checked by {@link ItemCheck}, the rules of item.json applied to the record
-     * without a JSON tree; every other message is validated against its topic's schema.
+     * without a JSON tree; a batch event by {@link BatchEventCheck} (the schema, but the accepted event's entries, one
+     * per row, checked on the records); every other message is validated against its topic's schema.
      */
     public Future<RecordMetadata> send(String topic, String key, Object message) {
         return send(prepare(topic, key, message));
@@ -111,20 +118,26 @@ public final class Publisher implements AutoCloseable {
      */
     public Prepared prepare(String topic, String key, Object message) {
         Objects.requireNonNull(topic, "topic == null");
-        String payload;
-        if (message instanceof ItemMessage item && ITEMS.equals(settings.topics().kindOf(topic))) {
+        byte[] payload;
+        if (message instanceof ItemMessage item && topic.equals(itemsTopic)) {
             List<String> errors = ItemCheck.problems(item);
             if (!errors.isEmpty()) {
                 throw new InvalidMessageException(topic, errors);
             }
-            payload = Json.write(item);
+            payload = Json.writeUtf8(item);
+        } else if (message instanceof BatchEvent event && topic.equals(batchEventsTopic)) {
+            List<String> errors = BatchEventCheck.problems(event);
+            if (!errors.isEmpty()) {
+                throw new InvalidMessageException(topic, errors);
+            }
+            payload = Json.writeUtf8(event);
         } else {
             JsonNode json = Json.tree(message);
             List<String> errors = MessageSchemas.validate(settings.topics(), topic, json);
             if (!errors.isEmpty()) {
                 throw new InvalidMessageException(topic, errors);
             }
-            payload = Json.write(json);
+            payload = Json.writeUtf8(json);
         }
         return new Prepared(topic, key, payload);
     }
@@ -133,13 +146,13 @@ public final class Publisher implements AutoCloseable {
     public Future<RecordMetadata> send(Prepared prepared) {
         String topic = prepared.topic();
         String key = prepared.key();
-        String payload = prepared.payload();
+        byte[] payload = prepared.value;
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", SPEC_VERSION);
-        headers.add("ce_id", bytes(UUID.randomUUID().toString()));
+        headers.add("ce_id", HeaderValues.randomUuid());
         headers.add("ce_type", typeHeaders.computeIfAbsent(topic, t -> bytes("io.verops." + settings.topics().kindOf(t))));
         headers.add("ce_source", sourceHeader);
-        headers.add("ce_time", bytes(Instant.now().toString()));
+        headers.add("ce_time", HeaderValues.now());
         headers.add("content-type", CONTENT_TYPE);
         // a producer span per record, child of whatever the caller is doing; its context travels in the headers
         Span span = Tracing.tracer().spanBuilder(sendSpanNames.computeIfAbsent(topic, t -> "send " + t))
@@ -213,30 +226,42 @@ public final class Publisher implements AutoCloseable {
     public record Outgoing(String topic, String key, Object message) {
     }
 
-    /** A message validated and serialised by {@link #prepare}, ready to send. */
-    public record Prepared(String topic, String key, String payload) {
-        public Prepared {
-            Objects.requireNonNull(topic, "topic == null");
-            Objects.requireNonNull(payload, "payload == null");
+    /**
+     * A message validated and serialised by {@link #prepare}, ready to send: its topic, key, and value (the JSON, as
+     * UTF-8 bytes that only the publisher reads).
+     */
+    public static final class Prepared {
+        private final String topic;
+        private final String key;
+        private final byte[] value;
+
+        Prepared(String topic, String key, byte[] value) {
+            this.topic = Objects.requireNonNull(topic, "topic == null");
+            this.key = key;
+            this.value = Objects.requireNonNull(value, "value == null");
+        }
+
+        public String topic() {
+            return topic;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        /** The serialised message (the record's value) as text. */
+        public String payload() {
+            return new String(value, StandardCharsets.UTF_8);
         }
 
         /** The size of the serialised message (the record's value), in bytes of UTF-8. */
         public long bytes() {
-            long n = 0;
-            for (int i = 0, len = payload.length(); i < len; i++) {
-                char c = payload.charAt(i);
-                if (c < 0x80) {
-                    n++;
-                } else if (c < 0x800) {
-                    n += 2;
-                } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(payload.charAt(i + 1))) {
-                    n += 4;
-                    i++;
-                } else {
-                    n += 3;
-                }
-            }
-            return n;
+            return value.length;
+        }
+
+        @Override
+        public String toString() {
+            return "Prepared[topic=" + topic + ", key=" + key + ", " + value.length + " bytes]";
         }
     }
 }
