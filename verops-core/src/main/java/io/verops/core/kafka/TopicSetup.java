@@ -66,6 +66,7 @@ public final class TopicSetup {
                         throw e;
                     }
                 }
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -74,6 +75,30 @@ public final class TopicSetup {
             throw new IllegalStateException("cannot create topics on " + settings.bootstrapServers() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Waits until every partition of new topics has a leader: a producer that sends to a partition still without one
+     * gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer whose later batches to it were stored meanwhile may then
+     * see its retried first batch refused for good (OUT_OF_ORDER_SEQUENCE_NUMBER). Gives up after 30 s, leaving it to
+     * the clients' own retries.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean all = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty());
+                if (all) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // not described yet (a topic just created): ask again
+            }
+            Thread.sleep(50);
+        }
+        LOG.warn("topics {}: not every partition had a leader 30 s after their creation", topics);
     }
 
     /** Raises a topic's {@code max.message.bytes} to the batch-events limit when it is lower (a topic made earlier). */
