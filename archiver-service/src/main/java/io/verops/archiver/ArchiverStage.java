@@ -2,7 +2,6 @@ package io.verops.archiver;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import io.verops.core.ItemStatus;
 import io.verops.core.Json;
@@ -218,8 +217,7 @@ public final class ArchiverStage implements AutoCloseable {
         try (Scope scope = span.makeCurrent()) {
             write(key, b, acc);
         } catch (Exception e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, e.toString());
+            Tracing.failed(span, e);
             throw e;
         } finally {
             span.end();

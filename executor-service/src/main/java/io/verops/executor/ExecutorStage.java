@@ -81,21 +81,15 @@ public final class ExecutorStage {
     public void handle(IncomingRecord record) throws Exception {
         Instant taken = clock.instant(); // the result's started_at: what follows is part of the item's time
         ItemMessage item = Json.convert(record.json(), ItemMessage.class);
-        Span span = Tracing.tracer().spanBuilder("execute item").startSpan();
-        if (span.isRecording()) {
-            span.setAttribute(Tracing.BATCH_ID, item.batchId());
-            span.setAttribute(Tracing.ITEM_ID, item.itemId());
-            span.setAttribute(Tracing.OPERATION, item.operation());
-            span.setAttribute(Tracing.PHASE, item.phase().wire());
-        }
+        Span span = Tracing.startItemSpan("execute item", item.batchId(), item.itemId(), item.operation(),
+                item.phase().wire());
         try (Scope scope = span.makeCurrent()) {
             ResultMessage result = handle(item, taken);
             span.setAttribute(Tracing.STATUS, result.skipped() != null ? "skipped" : result.indeterminate() != null
                     ? "indeterminate" : result.failure() != null ? "failure" : "finished");
             span.setAttribute("verops.attempts", result.attempts());
         } catch (Exception e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, e.toString());
+            Tracing.failed(span, e);
             throw e;
         } finally {
             span.end();
@@ -263,8 +257,7 @@ public final class ExecutorStage {
                         }
                     }
                 } catch (IOException | RuntimeException e) {
-                    codexSpan.recordException(e);
-                    codexSpan.setStatus(StatusCode.ERROR, e.toString());
+                    Tracing.failed(codexSpan, e);
                     throw e;
                 } finally {
                     codexSpan.end();

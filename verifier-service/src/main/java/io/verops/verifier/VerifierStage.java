@@ -65,19 +65,13 @@ public final class VerifierStage implements AutoCloseable {
 
     public void handle(IncomingRecord record) throws InterruptedException {
         ResultMessage result = Json.convert(record.json(), ResultMessage.class);
-        Span span = Tracing.tracer().spanBuilder("verify item").startSpan();
-        if (span.isRecording()) {
-            span.setAttribute(Tracing.BATCH_ID, result.batchId());
-            span.setAttribute(Tracing.ITEM_ID, result.itemId());
-            span.setAttribute(Tracing.OPERATION, result.operation());
-            span.setAttribute(Tracing.PHASE, result.phase().wire());
-        }
+        Span span = Tracing.startItemSpan("verify item", result.batchId(), result.itemId(), result.operation(),
+                result.phase().wire());
         try (Scope scope = span.makeCurrent()) {
             VerdictMessage verdict = handle(record, result);
             span.setAttribute(Tracing.STATUS, verdict.status().wire());
         } catch (RuntimeException | InterruptedException e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, e.toString());
+            Tracing.failed(span, e);
             throw e;
         } finally {
             span.end();

@@ -453,8 +453,7 @@ public final class StageLoop implements AutoCloseable {
                         r.partition(), r.offset());
                 return false;
             }
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, e.toString());
+            Tracing.failed(span, e);
             LOG.error("stage {}: record {}-{}@{} failed: {}", name, r.topic(), r.partition(), r.offset(), e.toString(), e);
             deadLetter(r, "stage " + name + " failed: " + e);
             return true;

@@ -70,6 +70,33 @@ public final class Tracing {
         return tracer;
     }
 
+    /**
+     * Starts a span about one item, child of the current context, with the item's batch, id, operation and phase
+     * (any of them may be null: left out).
+     */
+    public static Span startItemSpan(String name, String batchId, String itemId, String operation, String phase) {
+        Span span = tracer.spanBuilder(name).startSpan();
+        if (span.isRecording()) {
+            setIfPresent(span, BATCH_ID, batchId);
+            setIfPresent(span, ITEM_ID, itemId);
+            setIfPresent(span, OPERATION, operation);
+            setIfPresent(span, PHASE, phase);
+        }
+        return span;
+    }
+
+    /** Marks a span failed by {@code e}: the exception recorded, the status an error naming it. */
+    public static void failed(Span span, Throwable e) {
+        span.recordException(e);
+        span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.toString());
+    }
+
+    private static void setIfPresent(Span span, AttributeKey<String> key, String value) {
+        if (value != null) {
+            span.setAttribute(key, value);
+        }
+    }
+
     /** The trace context a record's headers carry, as the parent of what handles it; root when there is none. */
     public static Context extract(Map<String, String> headers) {
         if (headers == null || !headers.containsKey(TRACEPARENT)) {
