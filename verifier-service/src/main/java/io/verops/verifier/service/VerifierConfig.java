@@ -27,9 +27,25 @@ public interface VerifierConfig {
      */
     Map<String, Path> targetDb();
 
+    Verifier verifier();
+
+    /** The verifier's own keys, {@code verops.verifier.*}. */
+    interface Verifier {
+        /**
+         * Results judged at once: each waits on its post-condition queries (a sqlite3 process), so a verifier with
+         * fewer workers than the executors' codex slots queues the results that finish together.
+         */
+        @WithDefault("4")
+        int concurrency();
+    }
+
     /** Every problem of the configuration, each naming the key and the fix. */
     default List<String> problems() {
         List<String> problems = new ArrayList<>(kafka().problems());
+        if (verifier().concurrency() < 1) {
+            problems.add("verops.verifier.concurrency: must be at least 1 (found " + verifier().concurrency()
+                    + "); set it to the executors' codex processes at once, e.g. 4");
+        }
         if (!Files.isDirectory(operationsDir())) {
             problems.add("verops.operations-dir: " + operationsDir().toAbsolutePath().normalize()
                     + " is not a folder (set verops.home to the folder holding operations/, or verops.operations-dir)");

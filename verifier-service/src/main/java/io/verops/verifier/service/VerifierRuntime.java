@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 public class VerifierRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(VerifierRuntime.class);
     public static final String GROUP_ID = "verops-verifier";
-    private static final int CONCURRENCY = 2;
 
     private final VerifierConfig config;
     private volatile KafkaSettings kafka;
@@ -56,10 +55,12 @@ public class VerifierRuntime {
         config.targetDb().forEach((operation, db) -> targets.put(operation, db.toAbsolutePath().normalize()));
         stage = new VerifierStage(catalog, publisher,
                 new VerifierSettings(config.home().toAbsolutePath().normalize(), targets), Clock.systemUTC());
-        loop = new StageLoop("verifier", k, GROUP_ID, List.of(k.topics().results()), stage::handle, CONCURRENCY,
+        loop = new StageLoop("verifier", k, GROUP_ID, List.of(k.topics().results()), stage::handle,
+                config.verifier().concurrency(),
                 publisher, false).start();
         kafka = k;
-        LOG.info("verifier: consuming {} as {}; Kafka at {}", k.topics().results(), GROUP_ID, k.bootstrapServers());
+        LOG.info("verifier: consuming {} as {} with {} workers; Kafka at {}", k.topics().results(), GROUP_ID,
+                config.verifier().concurrency(), k.bootstrapServers());
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -43,6 +43,12 @@ class VerifierServiceTest {
     }
 
     @Test
+    void theVerifierJudgesAsManyResultsAtOnceAsAnExecutorRunsCodexProcessesByDefault() {
+        assertThat(config.verifier().concurrency()).isEqualTo(4);
+        assertThat(config.problems()).isEmpty();
+    }
+
+    @Test
     void targetDatabaseOverridesAreKeyedByOperation() {
         assertThat(config.targetDb()).containsOnlyKeys("user-provisioning");
         assertThat(config.targetDb().get("user-provisioning")).hasFileName("users.db");
