@@ -20,13 +20,18 @@ class OperationDefinitionTest {
     Path dir;
 
     private Path operation(String fields) throws IOException {
-        Path op = Files.createDirectories(dir.resolve("ops").resolve("t"));
+        return operation("t", "id", "{\"name\": \"id\", \"type\": \"identifier\", \"required\": true}, " + fields);
+    }
+
+    /** An operation named {@code name} whose identity is the field {@code identity}, with these field declarations. */
+    private Path operation(String name, String identity, String fields) throws IOException {
+        Path op = Files.createDirectories(dir.resolve("ops").resolve(name));
         Files.writeString(op.resolve("instructions.md"), "Do it.");
         Files.writeString(op.resolve("out.json"), "{\"type\": \"object\", \"additionalProperties\": false, "
                 + "\"required\": [\"item_id\"], \"properties\": {\"item_id\": {\"type\": \"string\"}}}");
-        Files.writeString(op.resolve("operation.json"), "{\"name\": \"t\", \"instructions\": \"instructions.md\", "
-                + "\"output_schema\": \"out.json\", \"identity\": [\"id\"], \"fields\": [{\"name\": \"id\", "
-                + "\"type\": \"identifier\", \"required\": true}, " + fields + "]}");
+        Files.writeString(op.resolve("operation.json"), "{\"name\": \"" + name + "\", \"instructions\": "
+                + "\"instructions.md\", \"output_schema\": \"out.json\", \"identity\": [\"" + identity + "\"], "
+                + "\"fields\": [" + fields + "]}");
         return op;
     }
 
@@ -82,13 +87,8 @@ class OperationDefinitionTest {
 
     @Test
     void anIdentityFieldMarkedSecretIsRefused() throws IOException {
-        Path op = Files.createDirectories(dir.resolve("ops").resolve("s"));
-        Files.writeString(op.resolve("instructions.md"), "Do it.");
-        Files.writeString(op.resolve("out.json"), "{\"type\": \"object\", \"additionalProperties\": false, "
-                + "\"required\": [\"item_id\"], \"properties\": {\"item_id\": {\"type\": \"string\"}}}");
-        Files.writeString(op.resolve("operation.json"), "{\"name\": \"s\", \"instructions\": \"instructions.md\", "
-                + "\"output_schema\": \"out.json\", \"identity\": [\"token\"], \"fields\": [{\"name\": \"token\", "
-                + "\"type\": \"string\", \"required\": true, \"secret\": true}]}");
+        Path op = operation("s", "token",
+                "{\"name\": \"token\", \"type\": \"string\", \"required\": true, \"secret\": true}");
         OperationDefinitionException e = catchThrowableOfType(OperationDefinitionException.class,
                 () -> OperationCatalog.loadOne(op));
         assertThat(e.problems()).containsExactly(op.resolve("operation.json") + ": identity field 'token' cannot be "

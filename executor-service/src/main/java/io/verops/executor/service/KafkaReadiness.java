@@ -1,7 +1,7 @@
 package io.verops.executor.service;
 
 import io.verops.core.kafka.KafkaProbe;
-import io.verops.core.kafka.KafkaSettings;
+import io.verops.core.kafka.LazyKafkaProbe;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -13,33 +13,22 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @Singleton
 public class KafkaReadiness implements HealthCheck {
-    private final ExecutorRuntime runtime;
-    private KafkaProbe probe;
+    private final LazyKafkaProbe probe;
 
     public KafkaReadiness(ExecutorRuntime runtime) {
-        this.runtime = runtime;
+        this.probe = new LazyKafkaProbe(runtime::kafka, "executor");
     }
 
     @Override
     public HealthCheckResponse call() {
-        KafkaSettings kafka = runtime.kafka();
-        KafkaProbe.Readiness readiness = kafka == null ? KafkaProbe.Readiness.starting() : probe(kafka).check();
+        KafkaProbe.Readiness readiness = probe.check();
         HealthCheckResponseBuilder r = HealthCheckResponse.named("kafka").status(readiness.up());
         readiness.data().forEach(r::withData);
         return r.build();
     }
 
-    private synchronized KafkaProbe probe(KafkaSettings kafka) {
-        if (probe == null) {
-            probe = new KafkaProbe(kafka, "executor");
-        }
-        return probe;
-    }
-
     @PreDestroy
-    synchronized void close() {
-        if (probe != null) {
-            probe.close();
-        }
+    void close() {
+        probe.close();
     }
 }
