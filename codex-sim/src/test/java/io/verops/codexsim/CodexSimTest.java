@@ -117,8 +117,25 @@ class CodexSimTest {
         int port = sim.port();
         sim.close();
         sim.close();
-        try (CodexSim again = CodexSim.start(SimConfig.defaults().withPort(port))) {
+        try (CodexSim again = startOn(port)) {
             assertThat(again.port()).isEqualTo(port);
         }
+    }
+
+    /**
+     * A sim on this port. The freed port is ephemeral, so another process on the machine may take it as the local
+     * port of a connection for a moment; a few tries tell that from a port the closed sim still holds.
+     */
+    private static CodexSim startOn(int port) throws Exception {
+        java.net.BindException last = null;
+        for (int i = 0; i < 20; i++) {
+            try {
+                return CodexSim.start(SimConfig.defaults().withPort(port));
+            } catch (java.net.BindException e) {
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        throw last;
     }
 }
