@@ -20,11 +20,21 @@ import java.util.Objects;
  * @param sandboxBypass whether the apply of an operation declaring {@code danger-full-access} may run codex without
  *                      its sandbox ({@code verops.executor.allow-sandbox-bypass}); {@link SandboxBypass#REFUSED} by
  *                      default, never {@link SandboxBypass#NOT_RUN_HERE}
+ * @param codexNice   the niceness codex and everything it starts run at (0 to 19; 0 runs them at the executor's own),
+ *                    {@link #DEFAULT_CODEX_NICE} by default: where the codex processes use every core, verops' own short
+ *                    steps (records, hooks, verification) still get the CPU at once, at no cost to the codex runs'
+ *                    total throughput
  */
 public record ExecutorSettings(Path codexBinary, Path home, Path workRoot, ModelEndpoint endpoint, int concurrency,
                                Duration retryBackoff, Map<String, Path> targetDatabases, Duration itemTimeout,
-                               SandboxBypass sandboxBypass) {
+                               SandboxBypass sandboxBypass, int codexNice) {
+    /** The niceness codex runs at unless configured otherwise. */
+    public static final int DEFAULT_CODEX_NICE = 10;
+
     public ExecutorSettings {
+        if (codexNice < 0 || codexNice > 19) {
+            throw new IllegalArgumentException("codexNice must be between 0 and 19 (found " + codexNice + ")");
+        }
         Objects.requireNonNull(sandboxBypass, "sandboxBypass == null");
         if (sandboxBypass == SandboxBypass.NOT_RUN_HERE) {
             throw new IllegalArgumentException("sandboxBypass must be REFUSED or ALLOWED where codex runs (found NOT_RUN_HERE)");
@@ -41,6 +51,20 @@ public record ExecutorSettings(Path codexBinary, Path home, Path workRoot, Model
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1 (found " + concurrency + ")");
         }
+    }
+
+    /** Settings with the default niceness of codex. */
+    public ExecutorSettings(Path codexBinary, Path home, Path workRoot, ModelEndpoint endpoint, int concurrency,
+                            Duration retryBackoff, Map<String, Path> targetDatabases, Duration itemTimeout,
+                            SandboxBypass sandboxBypass) {
+        this(codexBinary, home, workRoot, endpoint, concurrency, retryBackoff, targetDatabases, itemTimeout,
+                sandboxBypass, DEFAULT_CODEX_NICE);
+    }
+
+    /** The same settings with codex run at this niceness. */
+    public ExecutorSettings withCodexNice(int nice) {
+        return new ExecutorSettings(codexBinary, home, workRoot, endpoint, concurrency, retryBackoff, targetDatabases,
+                itemTimeout, sandboxBypass, nice);
     }
 
     /** Settings that never run codex without its sandbox. */

@@ -24,6 +24,7 @@ import io.verops.core.operation.SandboxMode;
 import io.verops.core.tracing.Tracing;
 import io.verops.executor.hooks.Hooks;
 import io.verops.executor.internal.CodexProcess;
+import io.verops.executor.internal.Niceness;
 import io.verops.executor.internal.CodexRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,6 +71,41 @@ public final class ExecutorStage {
         this.state = Objects.requireNonNull(state, "state == null");
         this.targets = new TargetSetup(settings);
         this.executorId = "executor-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * What the stage does once, before it consumes, so that no item waits for it: asks codex its version (for every
+     * attempt's provenance), self-tests the hook script of every operation's dry run and apply (in a scratch
+     * {@code CODEX_HOME} under the work folder), fetches the metadata of the topics it writes and reads the batches'
+     * state. Throws when a hook script fails its self-test: codex must not run unguarded.
+     */
+    public void prepare() throws IOException, InterruptedException {
+        if (codexVersion == null) {
+            codexVersion = io.verops.core.CodexVersion.probe(settings.codexBinary());
+        }
+        if (settings.codexNice() != 0) {
+            Niceness.binary(); // says at start, not at the first item, when codex cannot be run at a lower priority
+        }
+        Path root = settings.workRoot();
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new IOException("the work folder " + root + " cannot be created (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+        if (!Files.isDirectory(root) || !Files.isWritable(root)) {
+            throw new IOException("the work folder " + root + " is not a writable folder");
+        }
+        Path scratch = root.resolve(".self-test");
+        for (Operation op : catalog.all()) {
+            for (Phase phase : Phase.values()) {
+                Path dir = scratch.resolve(safe(op.name())).resolve(phase.wire());
+                Hooks.install(dir.resolve("codex-home"), op, phase, dir.resolve("hook-decisions.jsonl"));
+            }
+        }
+        var topics = publisher.settings().topics();
+        publisher.warmUp(topics.executions(), topics.results(), topics.audit());
+        state.catchUp();
     }
 
     /**
@@ -242,7 +278,8 @@ public final class ExecutorStage {
                 Tracing.carrier(codexSpan.getSpanContext()).forEach((k, v) -> env.put(k.toUpperCase(Locale.ROOT), v));
                 try {
                     mark = StepTimes.now();
-                    run = CodexProcess.run(argv, env, attemptDir, lastMessage, limit);
+                    run = CodexProcess.run(Niceness.wrap(argv, settings.codexNice()), env, attemptDir, lastMessage,
+                            limit);
                     StepTimes.record("executor.codex_process", run.millis() * 1000);
                     StepTimes.record("executor.read_events", (StepTimes.now() - mark) / 1000 - run.millis() * 1000);
                     if (codexSpan.isRecording()) {

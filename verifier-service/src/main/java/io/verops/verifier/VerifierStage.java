@@ -63,6 +63,23 @@ public final class VerifierStage implements AutoCloseable {
         this.view = new BatchView(publisher.settings());
     }
 
+    /**
+     * What the stage does once, before it consumes, so that no result waits for it: fetches the metadata of the
+     * topics it writes and reads the batches' state.
+     */
+    public void prepare() {
+        var topics = publisher.settings().topics();
+        publisher.warmUp(topics.verdicts(), topics.audit(), topics.control());
+        try {
+            synchronized (view) {
+                view.catchUp();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the verifier was starting", e);
+        }
+    }
+
     public void handle(IncomingRecord record) throws InterruptedException {
         ResultMessage result = Json.convert(record.json(), ResultMessage.class);
         Span span = Tracing.startItemSpan("verify item", result.batchId(), result.itemId(), result.operation(),

@@ -84,6 +84,7 @@ public final class LocalPipeline implements AutoCloseable {
             VerifierStage verifier = new VerifierStage(catalog, pipeline.verifierPublisher, new VerifierSettings(
                     executorSettings.home(), executorSettings.targetDatabases()), clock);
             pipeline.closeables.add(verifier);
+            verifier.prepare();
             ArchiverStage archiver = new ArchiverStage(reports, publisher, clock, BundleContext.of(catalog,
                     LocalPipeline.class.getPackage().getImplementationVersion(),
                     BundleContext.probeCodexVersion(executorSettings.codexBinary()),
@@ -112,6 +113,16 @@ public final class LocalPipeline implements AutoCloseable {
     public AutoCloseable addExecutor(ExecutorSettings settings) {
         BatchStateView state = new BatchStateView(kafka);
         ExecutorStage executor = new ExecutorStage(catalog, settings, executorPublisher, clock, state);
+        try {
+            executor.prepare();
+        } catch (java.io.IOException e) {
+            state.close();
+            throw new java.io.UncheckedIOException("the executor cannot start: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            state.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the executor was starting", e);
+        }
         StageLoop loop = new StageLoop("executor", kafka, "verops-executor", List.of(kafka.topics().items()),
                 executor::handle, settings.concurrency(), publisher, false).start();
         return () -> {

@@ -77,6 +77,9 @@ final class LocalSession implements AutoCloseable {
         if (o.concurrency < 1) {
             throw new Main.UsageException("--concurrency must be at least 1 (found " + o.concurrency + ")");
         }
+        if (o.codexNice < 0 || o.codexNice > 19) {
+            throw new Main.UsageException("--codex-nice must be between 0 and 19 (found " + o.codexNice + ")");
+        }
         Path codex = VeropsHome.codexBinary(home);
         if (!Files.isExecutable(codex)) {
             throw new Main.UsageException("the codex CLI is not installed at " + codex
@@ -110,7 +113,7 @@ final class LocalSession implements AutoCloseable {
         }
         ExecutorSettings es = new ExecutorSettings(codex, home, home.resolve("var/work"), endpoint, o.concurrency,
                 Duration.ofSeconds(1), targets, o.itemTimeoutSeconds == null ? null : Duration.ofSeconds(o.itemTimeoutSeconds),
-                sandboxBypass());
+                sandboxBypass(), o.codexNice);
         if (es.sandboxBypass() == SandboxBypass.ALLOWED) {
             err.println("verops: " + ALLOW_SANDBOX_BYPASS + "=true: an operation declaring danger-full-access runs codex "
                     + "without its sandbox in its apply (its evidence records it)");

@@ -13,6 +13,9 @@ public final class PipelineOptions {
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "codex processes at once (default: ${DEFAULT-VALUE})")
     int concurrency;
 
+    @Option(names = "--codex-nice", paramLabel = "N", defaultValue = "10", description = "CPU niceness of the codex processes, 0 to 19 (default: ${DEFAULT-VALUE})")
+    int codexNice;
+
     @Option(names = "--target-db", paramLabel = "FILE", description = "the SQLite target instead of the operation's default")
     Path targetDb;
 

@@ -46,6 +46,9 @@ public final class Hooks {
     /** Policies whose script already passed its self-test in this JVM (bash version, patterns compile). */
     private static final Map<String, Boolean> TESTED = new ConcurrentHashMap<>();
 
+    /** One lock per policy, so that items starting together run its self-test once, not once each. */
+    private static final Map<String, Object> TESTING = new ConcurrentHashMap<>();
+
     private Hooks() {
     }
 
@@ -79,8 +82,12 @@ public final class Hooks {
         writeAtomically(config, HookConfig.merge(existing, script), "rw-------");
         String key = HookScript.policyBlock(op, phase);
         if (!TESTED.containsKey(key)) {
-            selfTest(script);
-            TESTED.put(key, Boolean.TRUE);
+            synchronized (TESTING.computeIfAbsent(key, k -> new Object())) {
+                if (!TESTED.containsKey(key)) {
+                    selfTest(script);
+                    TESTED.put(key, Boolean.TRUE);
+                }
+            }
         }
         return List.of(BYPASS_HOOK_TRUST);
     }

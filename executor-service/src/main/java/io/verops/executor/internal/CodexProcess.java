@@ -55,14 +55,29 @@ public final class CodexProcess {
         return new CodexRun(finished ? p.exitValue() : null, !finished, events, last, tail(stderr), millis);
     }
 
-    /** Kills a process and every descendant, children first, and waits for it. */
+    /**
+     * Kills a process and every descendant, children first, and waits (up to 10 s in all) until each of them is gone,
+     * so that nothing of the run still works on the target when this returns.
+     */
     public static void killTree(Process p) throws InterruptedException {
         List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
         for (ProcessHandle h : all) {
             h.destroyForcibly();
         }
         p.destroyForcibly();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         p.waitFor(10, TimeUnit.SECONDS);
+        for (ProcessHandle h : all) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                h.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // a descendant that does not go in time is left to the OS; the item still ends
+            }
+        }
     }
 
     static List<JsonNode> readEvents(Path file) throws IOException {

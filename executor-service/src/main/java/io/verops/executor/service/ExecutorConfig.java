@@ -43,6 +43,14 @@ public interface ExecutorConfig {
         @WithDefault("4")
         int concurrency();
 
+        /**
+         * The niceness (0 to 19) codex and everything it starts run at; 0 runs them at the executor's own priority.
+         * With every core busy with codex processes, the executor's own short steps (records, hooks, verification)
+         * still get the CPU at once.
+         */
+        @WithDefault("10")
+        int codexNice();
+
         /** The pinned codex CLI. */
         @WithDefault("${verops.home}/.tools/codex/node_modules/.bin/codex")
         Path codexBinary();
@@ -106,6 +114,9 @@ public interface ExecutorConfig {
         Executor e = executor();
         if (e.concurrency() < 1) {
             problems.add("verops.executor.concurrency: must be at least 1 (found " + e.concurrency() + ")");
+        }
+        if (e.codexNice() < 0 || e.codexNice() > 19) {
+            problems.add("verops.executor.codex-nice: must be between 0 and 19 (found " + e.codexNice() + ")");
         }
         if (!Files.isExecutable(e.codexBinary())) {
             problems.add("verops.executor.codex-binary: " + e.codexBinary().toAbsolutePath().normalize()

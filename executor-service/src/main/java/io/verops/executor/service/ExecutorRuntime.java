@@ -54,7 +54,7 @@ public class ExecutorRuntime {
         config.targetDb().forEach((operation, db) -> targets.put(operation, db.toAbsolutePath().normalize()));
         ExecutorSettings settings = new ExecutorSettings(e.codexBinary().toAbsolutePath().normalize(), home,
                 e.workDir().toAbsolutePath().normalize(), e.model().endpoint(), e.concurrency(), e.retryBackoff(),
-                targets, null, e.sandboxBypass());
+                targets, null, e.sandboxBypass(), e.codexNice());
         if (e.allowSandboxBypass()) {
             LOG.warn("executor: verops.executor.allow-sandbox-bypass=true: the apply of an operation declaring "
                     + "danger-full-access runs codex without its sandbox (recorded as a verops.sandbox audit event); "
@@ -67,6 +67,14 @@ public class ExecutorRuntime {
         publisher = new Publisher(k, "executor", Publisher.Batching.LATENCY);
         state = new BatchStateView(k);
         ExecutorStage stage = new ExecutorStage(catalog, settings, publisher, Clock.systemUTC(), state);
+        try {
+            stage.prepare();
+        } catch (java.io.IOException failure) {
+            throw new IllegalStateException("the executor cannot start: " + failure.getMessage(), failure);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the executor was starting", interrupted);
+        }
         loop = new StageLoop("executor", k, GROUP_ID, List.of(k.topics().items()), stage::handle,
                 settings.concurrency(), publisher, false).start();
         // Between dry run and apply: releases approved applies (one active member per batch partition).

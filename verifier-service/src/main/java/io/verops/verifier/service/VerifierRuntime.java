@@ -55,6 +55,7 @@ public class VerifierRuntime {
         config.targetDb().forEach((operation, db) -> targets.put(operation, db.toAbsolutePath().normalize()));
         stage = new VerifierStage(catalog, publisher,
                 new VerifierSettings(config.home().toAbsolutePath().normalize(), targets), Clock.systemUTC());
+        stage.prepare();
         loop = new StageLoop("verifier", k, GROUP_ID, List.of(k.topics().results()), stage::handle,
                 config.verifier().concurrency(),
                 publisher, false).start();

@@ -213,6 +213,16 @@ public final class Publisher implements AutoCloseable {
         producer.flush();
     }
 
+    /**
+     * Fetches the partitions and leaders of these topics now, so that a stage's first records do not wait for the
+     * producer's metadata round trip (a stage calls it once, before it consumes).
+     */
+    public void warmUp(String... topics) {
+        for (String topic : topics) {
+            producer.partitionsFor(topic);
+        }
+    }
+
     @Override
     public void close() {
         producer.close();
