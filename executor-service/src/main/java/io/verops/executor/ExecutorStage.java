@@ -77,30 +77,26 @@ public final class ExecutorStage {
      * What the stage does once, before it consumes, so that no item waits for it: asks codex its version (for every
      * attempt's provenance), self-tests the hook script of every operation's dry run and apply (in a scratch
      * {@code CODEX_HOME} under the work folder), fetches the metadata of the topics it writes and reads the batches'
-     * state. Throws when a hook script fails its self-test: codex must not run unguarded.
+     * state. A hook script or work folder that fails here is logged and left to the items: each then ends with the
+     * reason in its result (codex never runs unguarded), so that the batch still completes with its evidence.
      */
-    public void prepare() throws IOException, InterruptedException {
+    public void prepare() throws InterruptedException {
         if (codexVersion == null) {
             codexVersion = io.verops.core.CodexVersion.probe(settings.codexBinary());
         }
         if (settings.codexNice() != 0) {
             Niceness.binary(); // says at start, not at the first item, when codex cannot be run at a lower priority
         }
-        Path root = settings.workRoot();
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new IOException("the work folder " + root + " cannot be created (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
-        }
-        if (!Files.isDirectory(root) || !Files.isWritable(root)) {
-            throw new IOException("the work folder " + root + " is not a writable folder");
-        }
-        Path scratch = root.resolve(".self-test");
+        Path scratch = settings.workRoot().resolve(".self-test");
         for (Operation op : catalog.all()) {
             for (Phase phase : Phase.values()) {
                 Path dir = scratch.resolve(safe(op.name())).resolve(phase.wire());
-                Hooks.install(dir.resolve("codex-home"), op, phase, dir.resolve("hook-decisions.jsonl"));
+                try {
+                    Hooks.install(dir.resolve("codex-home"), op, phase, dir.resolve("hook-decisions.jsonl"));
+                } catch (IOException e) {
+                    LOG.error("executor: the hooks of {} ({}) cannot be prepared: {}; each of its items in this phase "
+                            + "will fail with the reason until that is fixed", op.name(), phase.wire(), e.getMessage());
+                }
             }
         }
         var topics = publisher.settings().topics();

@@ -115,9 +115,6 @@ public final class LocalPipeline implements AutoCloseable {
         ExecutorStage executor = new ExecutorStage(catalog, settings, executorPublisher, clock, state);
         try {
             executor.prepare();
-        } catch (java.io.IOException e) {
-            state.close();
-            throw new java.io.UncheckedIOException("the executor cannot start: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             state.close();
             Thread.currentThread().interrupt();

@@ -1,7 +1,6 @@
 package io.verops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,29 +120,6 @@ class PipelineControlTest {
             assertThat(Sqlite.query(rig.db, "SELECT email FROM users ORDER BY email"))
                     .as("every user exactly once, the victim's change made once and never repeated")
                     .containsExactly("a1@example.com", "a2@example.com", "a3@example.com", "a4@example.com", victim);
-        }
-    }
-
-    @Test
-    void anExecutorThatCannotPrepareItsHooksRefusesToStartAndTheItemsWaitForOneThatCan() throws Exception {
-        try (Rig rig = rig("refused", 1, SimConfig.defaults())) {
-            Path notAFolder = Files.writeString(rig.dir.resolve("work-is-a-file"), "not a folder");
-            ExecutorSettings broken = new ExecutorSettings(rig.settings.codexBinary(), rig.settings.home(), notAFolder,
-                    rig.settings.endpoint(), 1, rig.settings.retryBackoff(), rig.settings.targetDatabases(),
-                    rig.settings.itemTimeout());
-            String batchId = BatchIds.next(Clock.systemUTC());
-            try (BatchWatcher watcher = new BatchWatcher(rig.pipeline.kafka())) {
-                submit(rig, batchId, List.of("p1@example.com", "p2@example.com"));
-
-                assertThatThrownBy(() -> rig.pipeline.addExecutor(broken))
-                        .hasMessageStartingWith("the executor cannot start: the work folder " + notAFolder);
-
-                rig.pipeline.addExecutor(rig.settings);
-                BatchEvent done = watcher.awaitCompleted(batchId, Phase.DRY_RUN, Duration.ofMinutes(5), v -> { });
-                Map<String, JsonNode> r = results(done.bundle());
-                assertThat(r).hasSize(2);
-                r.forEach((id, result) -> assertThat(result.path("status").asText()).as(id).isEqualTo("success"));
-            }
         }
     }
 

@@ -69,8 +69,6 @@ public class ExecutorRuntime {
         ExecutorStage stage = new ExecutorStage(catalog, settings, publisher, Clock.systemUTC(), state);
         try {
             stage.prepare();
-        } catch (java.io.IOException failure) {
-            throw new IllegalStateException("the executor cannot start: " + failure.getMessage(), failure);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the executor was starting", interrupted);
