@@ -61,12 +61,6 @@ public record ExecutorSettings(Path codexBinary, Path home, Path workRoot, Model
                 sandboxBypass, DEFAULT_CODEX_NICE);
     }
 
-    /** The same settings with codex run at this niceness. */
-    public ExecutorSettings withCodexNice(int nice) {
-        return new ExecutorSettings(codexBinary, home, workRoot, endpoint, concurrency, retryBackoff, targetDatabases,
-                itemTimeout, sandboxBypass, nice);
-    }
-
     /** Settings that never run codex without its sandbox. */
     public ExecutorSettings(Path codexBinary, Path home, Path workRoot, ModelEndpoint endpoint, int concurrency,
                             Duration retryBackoff, Map<String, Path> targetDatabases, Duration itemTimeout) {

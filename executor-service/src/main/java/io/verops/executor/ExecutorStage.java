@@ -81,9 +81,7 @@ public final class ExecutorStage {
      * reason in its result (codex never runs unguarded), so that the batch still completes with its evidence.
      */
     public void prepare() throws InterruptedException {
-        if (codexVersion == null) {
-            codexVersion = io.verops.core.CodexVersion.probe(settings.codexBinary());
-        }
+        codexVersion();
         if (settings.codexNice() != 0) {
             Niceness.binary(); // says at start, not at the first item, when codex cannot be run at a lower priority
         }
@@ -377,13 +375,19 @@ public final class ExecutorStage {
         return e;
     }
 
-    /** The provenance of one attempt's codex run: which codex, which model provider, which hook policy. */
-    private JsonNode attemptStarted(Operation op, Phase phase, int attempt) {
+    /** codex's version, asked once (at {@link #prepare()}, or at the first attempt when it was not called). */
+    private String codexVersion() {
         String version = codexVersion;
         if (version == null) {
             version = io.verops.core.CodexVersion.probe(settings.codexBinary());
             codexVersion = version;
         }
+        return version;
+    }
+
+    /** The provenance of one attempt's codex run: which codex, which model provider, which hook policy. */
+    private JsonNode attemptStarted(Operation op, Phase phase, int attempt) {
+        String version = codexVersion();
         var event = Json.mapper().createObjectNode();
         event.put("type", AuditMessage.ATTEMPT_STARTED);
         event.put("attempt", attempt);

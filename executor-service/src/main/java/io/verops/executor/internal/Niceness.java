@@ -14,8 +14,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Niceness {
     private static final Logger LOG = LoggerFactory.getLogger(Niceness.class);
-    private static volatile Path nice;
-    private static volatile boolean resolved;
 
     private Niceness() {
     }
@@ -39,18 +37,18 @@ public final class Niceness {
 
     /** The {@code nice} executable on the PATH, or null (said once in the log) when there is none. */
     public static Path binary() {
-        if (!resolved) {
-            synchronized (Niceness.class) {
-                if (!resolved) {
-                    nice = find(System.getenv("PATH"));
-                    if (nice == null) {
-                        LOG.warn("no nice executable on the PATH: codex runs at the executor's own CPU priority");
-                    }
-                    resolved = true;
-                }
+        return OnPath.NICE;
+    }
+
+    /** Looked up once, the first time it is needed. */
+    private static final class OnPath {
+        static final Path NICE = find(System.getenv("PATH"));
+
+        static {
+            if (NICE == null) {
+                LOG.warn("no nice executable on the PATH: codex runs at the executor's own CPU priority");
             }
         }
-        return nice;
     }
 
     static Path find(String path) {
