@@ -59,7 +59,7 @@ public final class VerifierStage implements AutoCloseable {
         this.publisher = Objects.requireNonNull(publisher, "publisher == null");
         this.settings = Objects.requireNonNull(settings, "settings == null");
         this.clock = Objects.requireNonNull(clock, "clock == null");
-        this.postConditions = new PostConditionRunner("sqlite3", POST_CONDITION_TIMEOUT);
+        this.postConditions = new PostConditionRunner(POST_CONDITION_TIMEOUT);
         this.view = new BatchView(publisher.settings());
     }
 

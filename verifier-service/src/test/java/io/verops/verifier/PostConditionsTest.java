@@ -17,10 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Post-conditions run by verops on a real SQLite target through the sqlite3 CLI. */
+/** Post-conditions run by verops on a real SQLite target, checked against what the sqlite3 CLI answers. */
 class PostConditionsTest {
     static final Operation OP = TestOperations.userProvisioning();
-    final PostConditionRunner runner = new PostConditionRunner("sqlite3", Duration.ofSeconds(30));
+    final PostConditionRunner runner = new PostConditionRunner(Duration.ofSeconds(30));
     Path db;
 
     @BeforeEach
@@ -108,7 +108,8 @@ class PostConditionsTest {
         Check missing = runner.run(OP, Phase.APPLY, db.resolveSibling("nope.db"), Map.of("email", "a@b.c", "role",
                 "viewer", "team", "t"));
         assertThat(missing.failed()).isTrue();
-        assertThat(missing.observations().get(0).observed()).startsWith("sqlite3 exited 1: Error: unable to open database");
+        assertThat(missing.observations().get(0).observed())
+                .isEqualTo("cannot open the database " + db.resolveSibling("nope.db") + ": no such file");
         assertThat(runner.run(OP, Phase.APPLY, db, null).detail()).startsWith("the item's fields are unknown");
         assertThat(runner.run(OP, Phase.APPLY, null, Map.of()).detail())
                 .isEqualTo("the operation has no target database to check");
@@ -134,5 +135,76 @@ class PostConditionsTest {
         assertThat(c.outcome()).isEqualTo(Check.Outcome.PASS);
         String recorded = Json.write(c);
         assertThat(recorded).doesNotContain("\"ops\"").contains("<secret>");
+    }
+
+    /** An operation whose apply post-condition is this query, expecting one row {"users": 0}. */
+    static Operation withQuery(String query) {
+        return TestOperations.userProvisioning(def -> {
+            for (var pc : def.get("post_conditions")) {
+                if (pc.path("phase").asText().equals("apply")) {
+                    ((ObjectNode) pc).put("query", query);
+                    ((ObjectNode) pc).set("expect", Json.mapper().createArrayNode().add(
+                            Json.mapper().createObjectNode().put("users", 0)));
+                }
+            }
+        });
+    }
+
+    @Test
+    void aQueryThatWouldWriteIsRefusedAndTheTargetIsUnchanged() throws Exception {
+        Operation writes = withQuery("WITH gone AS (SELECT 1) DELETE FROM users WHERE email = :email RETURNING 0 AS users");
+        Check c = runner.run(writes, Phase.APPLY, db, Map.of("email", "ann@example.com", "role", "viewer", "team",
+                "ops"));
+        assertThat(c.failed()).isTrue();
+        assertThat(c.observations().get(0).observed()).startsWith("SQLite refused the query: ").contains("readonly");
+        assertThat(runner.run(OP, Phase.APPLY, db, Map.of("email", "ann@example.com", "role", "viewer", "team",
+                "ops")).outcome()).isEqualTo(Check.Outcome.PASS);
+    }
+
+    @Test
+    void aQueryThatDoesNotEndInTimeIsStoppedAndFailsTheCheck() throws Exception {
+        PostConditionRunner quick = new PostConditionRunner(Duration.ofSeconds(1));
+        Operation endless = withQuery("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+                + "SELECT count(*) AS users FROM n WHERE x = length(:email)");
+        Check c = quick.run(endless, Phase.APPLY, db, Map.of("email", "a@b.c", "role", "viewer", "team", "t"));
+        assertThat(c.failed()).isTrue();
+        assertThat(c.observations().get(0).observed()).isEqualTo("the query did not answer within 1 s");
+    }
+
+    @Test
+    void aQueryReturningMoreRowsThanAPostConditionCanMeanIsCutShort() throws Exception {
+        Operation many = withQuery("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n LIMIT 5000) "
+                + "SELECT x AS users FROM n WHERE :email <> ''");
+        Check c = runner.run(many, Phase.APPLY, db, Map.of("email", "a@b.c", "role", "viewer", "team", "t"));
+        assertThat(c.failed()).isTrue();
+        assertThat(c.observations().get(0).observed())
+                .isEqualTo("the query returned more than " + PostConditionRunner.MAX_ROWS + " rows");
+    }
+
+    @Test
+    void aTargetWhosePathHoldsUriCharactersIsQueriedByItsName() throws Exception {
+        Path odd = Files.createDirectories(db.resolveSibling("a dir?x=1#y%20")).resolve("users ?.db");
+        Files.copy(db, odd);
+        Check c = runner.run(OP, Phase.APPLY, odd, Map.of("email", "ann@example.com", "role", "viewer", "team",
+                "ops"));
+        assertThat(c.outcome()).as(c.toString()).isEqualTo(Check.Outcome.PASS);
+        Process p = new ProcessBuilder("bash", "-c", c.observations().get(0).command()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).isEqualTo(c.observations().get(0).observed());
+    }
+
+    @Test
+    void valuesOfEveryStorageClassAreObservedAsTheSqlite3CliShowsThem() throws Exception {
+        Operation typed = withQuery("SELECT 7 AS i, 2.5 AS r, 'x\"y' AS t, NULL AS n, count(*) AS users "
+                + "FROM users WHERE email = :email");
+        Check c = runner.run(typed, Phase.APPLY, db, Map.of("email", "nobody@example.com", "role", "viewer",
+                "team", "t"));
+        Check.Observation o = c.observations().get(0);
+        assertThat(o.observed()).isEqualTo("[{\"i\":7,\"r\":2.5,\"t\":\"x\\\"y\",\"n\":null,\"users\":0}]");
+        Process p = new ProcessBuilder("bash", "-c", o.command()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).isZero();
+        assertThat(Json.mapper().readTree(out)).isEqualTo(Json.mapper().readTree(o.observed()));
     }
 }

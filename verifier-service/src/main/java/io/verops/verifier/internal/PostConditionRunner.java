@@ -9,41 +9,56 @@ import io.verops.core.Phase;
 import io.verops.core.messages.Check;
 import io.verops.core.operation.FieldSpec;
 import io.verops.core.operation.Operation;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteLimits;
+import org.sqlite.SQLiteOpenMode;
 
 /**
- * Runs an operation's post-conditions for one item against its SQLite target, through the sqlite3 CLI in
- * read-only safe mode, never through the agent. The item's values are bound as SQL string literals (quotes
- * doubled) and the query is passed as one argument, without a shell. Each check records the command (a reviewer
- * can run it again), the rows expected and the rows observed; secret fields are shown as {@code <secret>}.
+ * Runs an operation's post-conditions for one item against its SQLite target, in this process (the SQLite library,
+ * no process per query), never through the agent: the database opened read-only, writes refused on top of that
+ * ({@code PRAGMA query_only}), no extension loading and no ATTACH, a wait when a writer holds the database, and a
+ * time limit per query. The item's values are bound as SQL string literals (quotes doubled). Each check records
+ * the {@code sqlite3} command that runs the same query (a reviewer can run it again and gets the same rows), the
+ * rows expected and the rows observed; secret fields are shown as {@code <secret>}.
  */
 public final class PostConditionRunner {
     private static final String SECRET = "<secret>";
-    private static final int MAX_OUTPUT = 1 << 20;
+    /** More rows than a post-condition can mean: the observation says so instead of recording them all. */
+    public static final int MAX_ROWS = 1000;
     private static final int BUSY_TIMEOUT_MS = 5000;
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "verops-post-condition-timer");
+        t.setDaemon(true);
+        return t;
+    });
 
-    private final String sqlite3;
     private final Duration timeout;
 
-    /**
-     * @param sqlite3 the sqlite3 executable (a name on the PATH, or a path)
-     * @param timeout how long one query may take before it is killed and counted as failed
-     */
-    public PostConditionRunner(String sqlite3, Duration timeout) {
-        this.sqlite3 = Objects.requireNonNull(sqlite3, "sqlite3 == null");
+    /** @param timeout how long one query may take before it is interrupted and counted as failed */
+    public PostConditionRunner(Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout, "timeout == null");
     }
 
@@ -172,7 +187,7 @@ public final class PostConditionRunner {
 
     /** The command as a reviewer would type it in a POSIX shell. */
     private String command(Path db, String sql) {
-        return String.join(" ", sqlite3, "-readonly", "-json", shellWord(db.toString()), shellWord(sql));
+        return String.join(" ", "sqlite3", "-readonly", "-json", shellWord(db.toString()), shellWord(sql));
     }
 
     static String shellWord(String s) {
@@ -183,48 +198,101 @@ public final class PostConditionRunner {
     }
 
     private Outcome query(Path db, String sql) throws InterruptedException {
-        List<String> argv = List.of(sqlite3, "-init", "/dev/null", "-safe", "-readonly", "-json", "-bail",
-                "-cmd", ".timeout " + BUSY_TIMEOUT_MS, db.toString(), sql);
-        Process p;
-        try {
-            p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-        } catch (IOException e) {
-            return new Outcome(null, "cannot run " + sqlite3 + ": " + e.getMessage());
+        if (Thread.interrupted()) {
+            throw new InterruptedException("stopped before the post-conditions on " + db);
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            return new Outcome(null, "sqlite3 did not answer within " + timeout.toSeconds() + " s");
+        if (!Files.isRegularFile(db)) {
+            return new Outcome(null, "cannot open the database " + db + ": " + (Files.exists(db)
+                    ? "it is not a regular file" : "no such file"));
         }
-        String stdout = out.join();
-        String stderr = err.join().strip();
-        if (p.exitValue() != 0) {
-            return new Outcome(null, "sqlite3 exited " + p.exitValue() + (stderr.isEmpty() ? "" : ": "
-                    + stderr.lines().findFirst().orElse("")));
-        }
-        if (stdout.isBlank()) {
-            return new Outcome(JsonNodeFactory.instance.arrayNode(), null);
-        }
-        try {
-            JsonNode n = Json.mapper().readTree(stdout);
-            if (n instanceof ArrayNode a) {
-                return new Outcome(a, null);
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setOpenMode(SQLiteOpenMode.OPEN_URI);
+        config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        config.enableLoadExtension(false);
+        try (Connection c = config.createConnection("jdbc:sqlite:" + fileUri(db))) {
+            SQLiteConnection sqlite = (SQLiteConnection) c;
+            sqlite.setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0);
+            try (Statement pragma = c.createStatement()) {
+                pragma.execute("PRAGMA query_only = 1");
             }
-            return new Outcome(null, "sqlite3 answered something other than rows: " + stdout.strip());
-        } catch (IOException e) {
-            return new Outcome(null, "sqlite3's answer is not JSON (" + e.getMessage() + ")");
+            AtomicBoolean timedOut = new AtomicBoolean();
+            ScheduledFuture<?> limit = TIMER.schedule(() -> {
+                timedOut.set(true);
+                try {
+                    sqlite.getDatabase().interrupt();
+                } catch (SQLException ignored) {
+                    // the query ended meanwhile
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                return new Outcome(rows(rs), null);
+            } catch (SQLException e) {
+                if (timedOut.get()) {
+                    return new Outcome(null, "the query did not answer within " + timeout.toSeconds() + " s");
+                }
+                throw e;
+            } finally {
+                limit.cancel(false);
+            }
+        } catch (TooManyRows e) {
+            return new Outcome(null, "the query returned more than " + MAX_ROWS + " rows");
+        } catch (SQLException e) {
+            return new Outcome(null, "SQLite refused the query: " + e.getMessage());
         }
     }
 
-    private static String read(InputStream in) {
-        try (in) {
-            byte[] bytes = in.readNBytes(MAX_OUTPUT);
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
+    /** A {@code file:} URI of the path, so that characters such as '?' or '#' in it are part of the name. */
+    static String fileUri(Path db) {
+        StringBuilder sb = new StringBuilder("file:");
+        for (byte b : db.toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int ch = b & 0xff;
+            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
+                    || "/-._~".indexOf(ch) >= 0) {
+                sb.append((char) ch);
+            } else {
+                sb.append('%').append(String.format("%02X", ch));
+            }
         }
+        return sb.toString();
+    }
+
+    private static final class TooManyRows extends Exception {
+        TooManyRows() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The rows as {@code sqlite3 -json} writes them: integers and reals as numbers, text as strings, NULL as null (a blob as hex text). */
+    private static ArrayNode rows(ResultSet rs) throws SQLException, TooManyRows {
+        ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+        ResultSetMetaData md = rs.getMetaData();
+        int columns = md.getColumnCount();
+        while (rs.next()) {
+            if (rows.size() == MAX_ROWS) {
+                throw new TooManyRows();
+            }
+            ObjectNode row = rows.addObject();
+            for (int i = 1; i <= columns; i++) {
+                String name = md.getColumnLabel(i);
+                Object v = rs.getObject(i);
+                if (v == null) {
+                    row.putNull(name);
+                } else if (v instanceof Integer n) {
+                    row.put(name, n);
+                } else if (v instanceof Long n) {
+                    row.put(name, n);
+                } else if (v instanceof Double d) {
+                    row.put(name, d);
+                } else if (v instanceof byte[] bytes) {
+                    row.put(name, HexFormat.of().formatHex(bytes));
+                } else if (md.getColumnType(i) == Types.FLOAT || v instanceof Float) {
+                    row.put(name, ((Number) v).doubleValue());
+                } else {
+                    row.put(name, v.toString());
+                }
+            }
+        }
+        return rows;
     }
 }
