@@ -8,12 +8,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -82,6 +92,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("share.coordinator.state.topic.replication.factor", "1");
             props.put("share.coordinator.state.topic.min.isr", "1");
             props.put("group.initial.rebalance.delay.ms", "0");
+            // every append forced to disk before it is acknowledged: an acknowledged STARTED record, result or verdict
+            // survives a crash of the machine, not only of the process (the consumer offsets are the exception, below)
             props.put("log.flush.interval.messages", "1");
             props.put("log.message.timestamp.type", "LogAppendTime");
             KafkaConfig config = new KafkaConfig(props, false);
@@ -100,9 +112,53 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(logDir, port, controllerPort, partitions, server);
+            EmbeddedKafka broker = new EmbeddedKafka(logDir, port, controllerPort, partitions, server);
+            try {
+                broker.offsetsWithoutForcedFlush();
+            } catch (Exception e) {
+                broker.close();
+                throw e;
+            }
+            return broker;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker in " + logDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The consumer offsets topic is the one topic whose appends are left to the OS to write out: an offset is
+     * committed only after the records its stage wrote were acknowledged, so those are on disk first, and an
+     * offset lost in a crash of the machine only redelivers records, which every stage takes again as after a crash
+     * of the process (docs/execution.md#durability). It is about half the appends, each of which would otherwise
+     * wait for the disk. The topic is created here (a group lookup creates it) so that its setting is in place
+     * before any stage commits; the setting is kept in the broker's metadata, so this is a no-op on a restart.
+     */
+    private void offsetsWithoutForcedFlush() throws Exception {
+        ConfigResource offsets = new ConfigResource(ConfigResource.Type.TOPIC, "__consumer_offsets");
+        AlterConfigOp noFlush = new AlterConfigOp(
+                new ConfigEntry("flush.messages", Long.toString(Long.MAX_VALUE)), AlterConfigOp.OpType.SET);
+        Map<ConfigResource, Collection<AlterConfigOp>> noForcedFlush = Map.of(offsets, List.of(noFlush));
+        try (Admin admin = Admin.create(clientProperties())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    admin.describeConsumerGroups(List.of("verops-embedded-setup")).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                        throw e;
+                    }
+                }
+                try {
+                    admin.incrementalAlterConfigs(noForcedFlush).all().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    boolean creating = e.getCause() instanceof UnknownTopicOrPartitionException;
+                    if (!creating || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(50); // the offsets topic is still being created
+                }
+            }
         }
     }
 
