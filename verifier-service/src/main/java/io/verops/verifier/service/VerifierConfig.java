@@ -32,8 +32,8 @@ public interface VerifierConfig {
     /** The verifier's own keys, {@code verops.verifier.*}. */
     interface Verifier {
         /**
-         * Results judged at once: each waits on its catch-up, post-condition queries and verdict's ack, so a verifier with
-         * fewer workers than the executors' codex slots queues the results that finish together.
+         * Results judged at once: each waits on its catch-up, post-condition queries and verdict's ack, so a
+         * verifier with fewer workers than the executors' codex slots queues the results that finish together.
          */
         @WithDefault("4")
         int concurrency();
